@@ -1,0 +1,58 @@
+# Wlz-wegwijzer: `make run` starts the assistant, `make test` runs every check.
+# Both create whatever is missing first (environments, spaCy pipeline, model).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_ENV := .venv/rasa
+WEB_ENV  := .venv/web
+SPACY_PIPELINE := build/nl_wlz
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+PIPELINE_INPUTS := nlp/build_pipeline.py nlp/entities.yml content/glossary.yml content/regions.yml
+
+.PHONY: help run test setup train lock benchmark-nlu clean
+
+help:
+	@echo "make run   - install what is missing, train if needed, start the assistant on http://127.0.0.1:8000"
+	@echo "make test  - install what is missing, train if needed, run all tests"
+
+run: setup train
+	$(WEB_ENV)/bin/python scripts/run_all.py
+
+test: setup train
+	bash scripts/test.sh
+
+setup: $(RASA_ENV)/.installed $(WEB_ENV)/.installed $(SPACY_PIPELINE)/.built
+
+# Rasa 3.6 needs Python 3.10; the web service runs on 3.11.
+$(RASA_ENV)/.installed: pyproject.toml requirements/rasa.lock
+	@py=$$(scripts/find_python.sh 3.10) && rm -rf $(RASA_ENV) && $$py -m venv $(RASA_ENV)
+	$(RASA_ENV)/bin/pip install -q --upgrade "pip<24.1"
+	$(RASA_ENV)/bin/pip install -q -c requirements/rasa.lock -e '.[rasa,rasa-test]'
+	touch $@
+
+$(WEB_ENV)/.installed: pyproject.toml requirements/web.lock
+	@py=$$(scripts/find_python.sh 3.11) && rm -rf $(WEB_ENV) && $$py -m venv $(WEB_ENV)
+	$(WEB_ENV)/bin/pip install -q -c requirements/web.lock -e '.[web,web-test]'
+	touch $@
+
+$(SPACY_PIPELINE)/.built: $(RASA_ENV)/.installed $(PIPELINE_INPUTS)
+	$(RASA_ENV)/bin/python -m nlp.build_pipeline $(SPACY_PIPELINE)
+	touch $@
+
+# Rasa itself skips training when the fingerprint of config, domain and data is unchanged.
+train: $(RASA_ENV)/.installed $(SPACY_PIPELINE)/.built
+	$(RASA_ENV)/bin/rasa train --fixed-model-name wlz --out models --num-threads 2 --quiet
+
+# Rebuild the lock files from the ranges in pyproject.toml (run after changing dependencies).
+lock:
+	bash scripts/lock.sh
+
+benchmark-nlu: setup
+	$(RASA_ENV)/bin/python -m benchmarks.nlu
+
+clean:
+	rm -rf .venv build models results var

@@ -1,0 +1,107 @@
+"""Rasa SDK actions that answer questions from the content registry.
+
+Thin on purpose: they read the tracker, ask actions.content for the reply and
+send it. Which text fits which question is decided (and tested) in content.py.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import Button, Reply, content
+from nlp.vocabulary import canonical, fold
+
+SECOND_FAILURE = 2
+
+
+def latest_entities(tracker: Tracker) -> dict[str, str]:
+    """Entities of the last user message, mapped to their canonical ids."""
+    found: dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities", []):
+        name, value = entity.get("entity"), str(entity.get("value", ""))
+        if name and value and name not in found:
+            found[name] = canonical(name, value) or fold(value)
+    return found
+
+
+def raw_entity_texts(tracker: Tracker) -> list[str]:
+    return [str(e.get("value", "")) for e in tracker.latest_message.get("entities", [])]
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
+
+
+def choose_reply(intent: str, entities: dict[str, str], raw_texts: list[str],
+                 relation: str | None) -> Reply:
+    registry = content()
+    if intent == "inform_for_whom":
+        key = "for_whom_relative" if registry.relation_phrases(relation) else "for_whom_self"
+        return Reply(registry.dialogue_text(key, relation), registry.menu_buttons())
+    if intent == "ask_term_meaning":
+        # "pgb" can be tagged as a delivery form rather than a term: try every entity text.
+        term = entities.get("begrip") or next(
+            (t for t in (canonical("begrip", raw) for raw in raw_texts) if t), None)
+        return registry.explain_term(term)
+    if intent == "ask_which_care_office":
+        by_place = registry.which_care_office(entities.get("plaats"))
+        if by_place is not None:
+            return by_place
+    reply = registry.answer(intent, entities, relation)
+    if reply is None:
+        # An intent without content is a gap in the registry, not the user's fault.
+        return Reply(registry.dialogue_text("no_answer"), registry.menu_buttons())
+    return reply
+
+
+class ActionAnswer(Action):
+    def name(self) -> str:
+        return "action_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        intent = tracker.latest_message.get("intent", {}).get("name", "")
+        entities = latest_entities(tracker)
+        relation = entities.get("relatie") or tracker.get_slot("relatie")
+        reply = choose_reply(intent, entities, raw_entity_texts(tracker), relation)
+        send(dispatcher, reply)
+        return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
+
+
+class ActionTellMore(Action):
+    def name(self) -> str:
+        return "action_tell_more"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        reply = content().more(tracker.get_slot("last_answer"), tracker.get_slot("relatie"))
+        send(dispatcher, reply)
+        return []
+
+
+def fallback_reply(failures: int, ranking: list[dict[str, Any]]) -> Reply:
+    """First miss: offer the likeliest topics. Second miss in a row: offer a person."""
+    registry = content()
+    if failures >= SECOND_FAILURE:
+        human = Button(registry.topic_title("request_human") or "Praat met een medewerker",
+                       "/request_human")
+        return Reply(registry.dialogue_text("fallback_second"), [human, *registry.menu_buttons()[:2]])
+    suggestions = registry.suggestions(r for r in ranking if r.get("name") != "nlu_fallback")
+    if suggestions:
+        return Reply(registry.dialogue_text("fallback_suggest"), suggestions)
+    return Reply(registry.dialogue_text("fallback_rephrase"), registry.menu_buttons())
+
+
+class ActionFallbackSuggest(Action):
+    def name(self) -> str:
+        return "action_fallback_suggest"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        failures = int(tracker.get_slot("fallback_count") or 0) + 1
+        reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))
+        send(dispatcher, reply)
+        return [SlotSet("fallback_count", failures)]

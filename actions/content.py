@@ -1,0 +1,215 @@
+"""The content registry: every text the assistant says, chosen and filled in.
+
+Texts live in content/*.yml so a zorgkantoor can edit them without touching
+code, and every answer names its source. This module only selects and renders;
+it has no Rasa imports so it is unit-tested on its own.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from nlp.vocabulary import canonical, fold
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    answer_id: str | None = None
+
+
+def intent_payload(intent: str, entities: Mapping[str, str] | None = None) -> str:
+    """A button payload Rasa reads as an intent, optionally with entities."""
+    if not entities:
+        return f"/{intent}"
+    pairs = ",".join(f'"{k}":"{v}"' for k, v in entities.items())
+    return f"/{intent}{{{pairs}}}"
+
+
+class _KeepMissing(dict):
+    """format_map helper: leave unknown {placeholders} visible instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Content:
+    def __init__(self, directory: Path = CONTENT_DIR) -> None:
+        self.directory = directory
+        self.answers: list[dict[str, Any]] = self._load("answers.yml").get("answers", [])
+        self.terms: list[dict[str, Any]] = self._load("glossary.yml").get("terms", [])
+        self.dialogue: dict[str, Any] = self._load("dialogue.yml")
+        self.settings: dict[str, Any] = self._load("settings.yml")
+        self.regions: list[dict[str, Any]] = self._load("regions.yml").get("regions", [])
+        self._by_id = {item["id"]: item for item in self.answers}
+
+    def _load(self, name: str) -> dict[str, Any]:
+        path = self.directory / name
+        if not path.exists():
+            return {}
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+    # -- values a zorgkantoor configures ------------------------------------
+    def values(self) -> dict[str, str]:
+        office = self.settings.get("zorgkantoor", {})
+        values = {f"zorgkantoor_{key}": str(val) for key, val in office.items()}
+        for key, org in (self.settings.get("organisaties") or {}).items():
+            for attr, val in org.items():
+                values[f"{key}_{attr}"] = str(val)
+        values["openingstijden"] = self.opening_hours_text()
+        return values
+
+    def opening_hours_text(self) -> str:
+        hours = self.settings.get("openingstijden") or {}
+        open_days = [(day, hours[day]) for day in WEEKDAYS if hours.get(day)]
+        if not open_days:
+            return "zie de website"
+        # "maandag tot en met vrijdag, 08:30-17:00 uur" when consecutive days share hours
+        indices = [WEEKDAYS.index(day) for day, _ in open_days]
+        consecutive = indices == list(range(indices[0], indices[0] + len(indices)))
+        if len({h for _, h in open_days}) == 1 and len(open_days) > 1 and consecutive:
+            return f"{open_days[0][0]} tot en met {open_days[-1][0]}, {open_days[0][1]} uur"
+        return ", ".join(f"{day} {h} uur" for day, h in open_days)
+
+    def relation_phrases(self, relation: str | None) -> dict[str, str] | None:
+        """'moeder' -> {'naaste': 'uw moeder', ...}; None when about the user."""
+        if not relation:
+            return None
+        value = canonical("relatie", relation) or fold(relation)
+        if value == "zelf":
+            return None
+        phrases = (self.dialogue.get("relaties") or {}).get(value)
+        return dict(phrases) if phrases else None
+
+    def render(self, text: str, relation: str | None = None, **extra: str) -> str:
+        values = _KeepMissing(self.values())
+        values.update(self.relation_phrases(relation) or {})
+        values.update(extra)
+        return text.strip().format_map(values)
+
+    # -- answers ---------------------------------------------------------------
+    def answer_item(self, intent: str, entities: Mapping[str, str] | None = None) -> dict | None:
+        """The item for an intent; an entity variant wins when its value matches."""
+        entities = entities or {}
+        general = None
+        for item in self.answers:
+            if item.get("intent") != intent:
+                continue
+            wanted = item.get("entity") or {}
+            if not wanted:
+                general = general or item
+            elif all(entities.get(k) == v for k, v in wanted.items()):
+                return item
+        return general
+
+    def _text_for(self, item: Mapping[str, Any], relation: str | None, field_name: str) -> str:
+        if field_name == "text" and self.relation_phrases(relation) and item.get("text_relative"):
+            return self.render(item["text_relative"], relation)
+        return self.render(item[field_name], relation)
+
+    def _buttons(self, item: Mapping[str, Any]) -> list[Button]:
+        buttons = [Button(b["title"], intent_payload(b["intent"], b.get("entities")))
+                   for b in item.get("buttons", [])]
+        if item.get("more"):
+            buttons.insert(0, Button(self.dialogue_text("button_tell_more"), "/tell_more"))
+        return buttons
+
+    def answer(self, intent: str, entities: Mapping[str, str] | None = None,
+               relation: str | None = None) -> Reply | None:
+        item = self.answer_item(intent, entities)
+        if item is None:
+            return None
+        return Reply(self._text_for(item, relation, "text"), self._buttons(item), item["id"])
+
+    def more(self, answer_id: str | None, relation: str | None = None) -> Reply:
+        item = self._by_id.get(answer_id or "")
+        if item is None or not item.get("more"):
+            return Reply(self.dialogue_text("no_more"), self.menu_buttons())
+        buttons = [b for b in self._buttons(item) if b.payload != "/tell_more"]
+        return Reply(self._text_for(item, relation, "more"), buttons, item["id"])
+
+    # -- glossary and regions --------------------------------------------------
+    def term(self, term_id: str) -> dict | None:
+        return next((t for t in self.terms if t["id"] == term_id), None)
+
+    def explain_term(self, term_id: str | None) -> Reply:
+        term = self.term(term_id) if term_id else None
+        if term is None:
+            return Reply(self.dialogue_text("term_unknown"), self.menu_buttons())
+        return Reply(self.render(term["text"]), [], f"term:{term['id']}")
+
+    def region_for(self, place: str) -> dict | None:
+        wanted = fold(place)
+        for region in self.regions:
+            if any(fold(p) == wanted for p in region.get("places", [])):
+                return region
+        return None
+
+    def which_care_office(self, place: str | None) -> Reply | None:
+        """Reply for a named place, or None to fall back to the general answer."""
+        if not place:
+            return None
+        region = self.region_for(place)
+        if region is None:
+            return Reply(self.dialogue_text("place_unknown", plaats=place.title()))
+        return Reply(self.dialogue_text("place_found", plaats=place.title(),
+                                        regio=region["name"], zorgkantoor=region["zorgkantoor"]))
+
+    # -- dialogue snippets -----------------------------------------------------
+    def dialogue_text(self, key: str, relation: str | None = None, **extra: str) -> str:
+        entry = (self.dialogue.get("texts") or {}).get(key)
+        if entry is None:
+            raise KeyError(f"content/dialogue.yml has no text {key!r}")
+        return self.render(entry["text"], relation, **extra)
+
+    def topic_title(self, intent: str) -> str | None:
+        return (self.dialogue.get("topic_titles") or {}).get(intent)
+
+    def menu_buttons(self) -> list[Button]:
+        return [Button(self.topic_title(i) or i, intent_payload(i))
+                for i in self.dialogue.get("menu", [])]
+
+    def suggestions(self, ranking: Iterable[Mapping[str, Any]], limit: int = 3,
+                    min_confidence: float = 0.05) -> list[Button]:
+        """Buttons for the likeliest topics in an NLU ranking, best first."""
+        buttons = []
+        for entry in ranking:
+            name, confidence = entry.get("name"), entry.get("confidence", 0.0)
+            title = self.topic_title(name) if name else None
+            if title and confidence >= min_confidence:
+                buttons.append(Button(title, intent_payload(name)))
+            if len(buttons) == limit:
+                break
+        return buttons
+
+
+@lru_cache(maxsize=1)
+def content() -> Content:
+    return Content()
+
+
+def placeholders_in(text: str) -> set[str]:
+    """Names of {placeholders} in a text; the content tests use this."""
+    return _placeholders(text)

@@ -1,0 +1,53 @@
+"""Build the Dutch spaCy pipeline Rasa uses, from spaCy's own `nl` language data.
+
+No pretrained Dutch pipeline can be downloaded in our environments, and Rasa's
+intent classifier does not need one: it needs Dutch tokenisation, lemmas (so
+"wacht", "wachten" and "gewacht" share features) and our domain entities.
+So we assemble: blank `nl` tokenizer + lookup lemmatizer (spacy-lookups-data)
++ an EntityRuler built from nlp/entities.yml and the editable content files.
+
+Usage: python -m nlp.build_pipeline OUTPUT_DIR
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import spacy
+
+from nlp.vocabulary import Vocabulary, fold, load_vocabulary
+
+
+def ruler_patterns(vocab: Vocabulary) -> list[dict]:
+    nlp = spacy.blank("nl")
+    patterns, seen = [], set()
+    for label, values in vocab.items():
+        for value, phrases in values.items():
+            for phrase in phrases:
+                for variant in {phrase.lower(), fold(phrase)}:
+                    key = (label, variant)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    # token patterns on LOWER: case-insensitive, exact token match
+                    tokens = [{"LOWER": t.text} for t in nlp.make_doc(variant)]
+                    patterns.append({"label": label, "pattern": tokens, "id": value})
+    return patterns
+
+
+def build(output: Path) -> spacy.Language:
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
+    ruler.add_patterns(ruler_patterns(load_vocabulary()))
+    output.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output)
+    return nlp
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m nlp.build_pipeline OUTPUT_DIR")
+    built = build(Path(sys.argv[1]))
+    print(f"spaCy pipeline written to {sys.argv[1]}: {built.pipe_names}")

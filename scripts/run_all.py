@@ -1,0 +1,145 @@
+"""Start the whole assistant locally: action server, Rasa and the web service.
+
+Waits until all three answer, prints the chat URL, and on Ctrl-C (or SIGTERM)
+stops all three. Standard library only, so it runs before anything else works.
+Logs go to var/log/<process>.log.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = ROOT / ".venv" / "rasa" / "bin"
+WEB_BIN = ROOT / ".venv" / "web" / "bin"
+LOG_DIR = ROOT / "var" / "log"
+STARTUP_TIMEOUT = 240  # seconds; loading TensorFlow and the model is slow on 2 cores
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    port: int
+    health_url: str
+    process: subprocess.Popen | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        log = open(LOG_DIR / f"{self.name}.log", "ab")
+        # own session: Ctrl-C reaches only us, and we stop the children in order
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # one fresh secret per run unless the operator set one
+    env.setdefault("INTERNAL_API_TOKEN", secrets.token_urlsafe(32))
+    env.setdefault("SERVICE_URL", "http://127.0.0.1:8000")
+    env.setdefault("RASA_URL", "http://127.0.0.1:5005")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def services() -> list[Service]:
+    model = ROOT / "models" / "wlz.tar.gz"
+    return [
+        Service("actions", [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                            "--port", "5055"], 5055, "http://127.0.0.1:5055/health"),
+        Service("rasa", [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--port", "5005",
+                         "--interface", "127.0.0.1", "--endpoints", "endpoints.yml",
+                         "--credentials", "credentials.yml"], 5005, "http://127.0.0.1:5005/"),
+        Service("web", [str(WEB_BIN / "uvicorn"), "bot.main:create_app", "--factory",
+                        "--host", "127.0.0.1", "--port", "8000"], 8000,
+                "http://127.0.0.1:8000/health"),
+    ]
+
+
+def main() -> int:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    procs = services()
+    busy = [s for s in procs if port_in_use(s.port)]
+    if busy:
+        names = ", ".join(f"{s.name} ({s.port})" for s in busy)
+        print(f"Port already in use: {names}. Stop whatever runs there and try again.")
+        return 1
+
+    stopping = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    env = environment()
+    for service in procs:
+        service.start(env)
+    print("Starting the action server, Rasa and the web service (logs in var/log/) ...")
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    waiting = list(procs)
+    while waiting and not stopping:
+        for service in list(waiting):
+            if service.process.poll() is not None:
+                print(f"{service.name} stopped while starting; see var/log/{service.name}.log")
+                stopping = True
+            elif service.healthy():
+                print(f"  {service.name} is ready on port {service.port}")
+                waiting.remove(service)
+        if time.monotonic() > deadline:
+            print("Not all parts started in time: " + ", ".join(s.name for s in waiting))
+            stopping = True
+        time.sleep(0.5)
+
+    if not stopping:
+        print("\nWlz-wegwijzer is running. Open http://127.0.0.1:8000 to chat.")
+        print("Press Ctrl-C to stop.")
+    while not stopping:
+        for service in procs:
+            if service.process.poll() is not None:
+                print(f"{service.name} stopped unexpectedly; see var/log/{service.name}.log")
+                stopping = True
+        time.sleep(0.5)
+
+    print("Stopping ...")
+    for service in reversed(procs):
+        service.stop()
+    print("Stopped.")
+    return 0 if not waiting else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every check, in the order a failure is cheapest to find. Called by `make test`
+# (after setup and training) and so by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONDONTWRITEBYTECODE=1
+RASA=.venv/rasa/bin
+WEB=.venv/web/bin
+mkdir -p results
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Rasa: validate domain, data and stories"
+$RASA/rasa data validate --domain domain.yml --data data --config config.yml --quiet
+
+step "Conversation tests (tests/stories), NLU and dialogue together"
+$RASA/rasa test core --model models/wlz.tar.gz --stories tests/stories \
+  --fail-on-prediction-errors --out results/stories --quiet
+
+step "Unit tests: actions and dialogue logic (Python 3.10, Rasa SDK)"
+$RASA/python -m pytest tests/actions -q -p no:cacheprovider --junitxml=results/actions.xml
+
+step "Unit tests: content, web service and store (Python 3.11)"
+$WEB/python -m pytest tests/content tests/service -q -p no:cacheprovider --junitxml=results/web.xml
+
+step "Summary"
+$WEB/python scripts/summarise_junit.py results/actions.xml results/web.xml

@@ -1,0 +1,138 @@
+"""Which reply the assistant picks for a question, and how it is phrased."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.answers import choose_reply, fallback_reply
+from actions.content import Content, content, intent_payload
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+REGISTRY_INTENTS = sorted(
+    rule["steps"][-2]["intent"] for rule in RULES
+    if rule["steps"][-1].get("action") == "action_answer" and "intent" in rule["steps"][-2]
+)
+
+
+@pytest.mark.parametrize("intent", REGISTRY_INTENTS)
+def test_each_intent_gets_its_own_text(intent: str) -> None:
+    """Never answer a topic with another topic's text (or the no-answer text)."""
+    reply = choose_reply(intent, {}, [], None)
+    assert reply.text.strip()
+    assert reply.text != content().dialogue_text("no_answer")
+    others = {choose_reply(i, {}, [], None).text for i in REGISTRY_INTENTS if i != intent}
+    if intent not in {"inform_for_whom", "ask_term_meaning"}:
+        assert reply.text not in others
+
+
+@pytest.mark.parametrize("form", ["verblijf", "vpt", "mpt", "pgb"])
+def test_delivery_form_entity_picks_that_forms_answer(form: str) -> None:
+    general = choose_reply("ask_delivery_forms", {}, [], None)
+    specific = choose_reply("ask_delivery_forms", {"leveringsvorm": form}, [form], None)
+    assert specific.text != general.text
+    assert specific.answer_id == content().answer_item("ask_delivery_forms", {"leveringsvorm": form})["id"]
+
+
+def test_relative_phrasing_names_the_relative() -> None:
+    item = next(i for i in content().answers if i.get("text_relative"))
+    about_mother = choose_reply(item["intent"], dict(item.get("entity") or {}), [], "mama")
+    about_self = choose_reply(item["intent"], dict(item.get("entity") or {}), [], None)
+    assert "uw moeder" in about_mother.text
+    assert about_mother.text != about_self.text
+
+
+def test_telling_who_it_is_about_is_acknowledged() -> None:
+    assert "uw vader" in choose_reply("inform_for_whom", {"relatie": "vader"}, [], "vader").text
+    assert "uw" not in choose_reply("inform_for_whom", {}, [], "mezelf").text.split("Dank u.")[0]
+
+
+def test_term_meaning_uses_glossary_even_when_tagged_as_delivery_form() -> None:
+    # "wat betekent pgb": the ruler may label "pgb" a delivery form, not a term
+    reply = choose_reply("ask_term_meaning", {"leveringsvorm": "pgb"}, ["pgb"], None)
+    assert reply.text == content().render(content().term("pgb")["text"])
+
+
+def test_unknown_term_asks_again() -> None:
+    reply = choose_reply("ask_term_meaning", {}, [], None)
+    assert reply.text == content().dialogue_text("term_unknown")
+
+
+def test_place_lookup_names_region_and_says_list_is_dated() -> None:
+    region = content().regions[0]
+    place = region["places"][0]
+    reply = choose_reply("ask_which_care_office", {"plaats": place}, [place], None)
+    assert region["zorgkantoor"] in reply.text and "2016" in reply.text
+
+
+def test_unknown_place_refers_to_insurer() -> None:
+    reply = content().which_care_office("Nergenshuizen")
+    assert "Nergenshuizen" in reply.text and "zorgverzekeraar" in reply.text
+
+
+def test_no_place_gives_general_answer() -> None:
+    general = content().answer("ask_which_care_office")
+    assert choose_reply("ask_which_care_office", {}, [], None).text == general.text
+
+
+def test_tell_more_gives_the_follow_up_of_the_last_answer() -> None:
+    item = next(i for i in content().answers if i.get("more"))
+    first = content().answer(item["intent"], item.get("entity"))
+    assert first.buttons[0].payload == "/tell_more"
+    more = content().more(item["id"])
+    assert more.text == content().render(item["more"])
+    assert "/tell_more" not in [b.payload for b in more.buttons]
+
+
+def test_tell_more_without_context_offers_menu() -> None:
+    reply = content().more(None)
+    assert reply.text == content().dialogue_text("no_more") and reply.buttons
+
+
+RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.9},
+    {"name": "ask_pgb_what", "confidence": 0.4},
+    {"name": "ask_pgb_duties", "confidence": 0.3},
+    {"name": "greet", "confidence": 0.2},  # no topic title: never suggested
+    {"name": "ask_waiting", "confidence": 0.06},
+    {"name": "ask_route", "confidence": 0.05},
+]
+
+
+def test_first_fallback_suggests_three_likeliest_topics() -> None:
+    reply = fallback_reply(1, RANKING)
+    assert [b.payload for b in reply.buttons] == ["/ask_pgb_what", "/ask_pgb_duties", "/ask_waiting"]
+
+
+def test_first_fallback_without_candidates_asks_to_rephrase() -> None:
+    reply = fallback_reply(1, [{"name": "nlu_fallback", "confidence": 1.0}])
+    assert reply.text == content().dialogue_text("fallback_rephrase")
+    assert reply.buttons == content().menu_buttons()
+
+
+def test_second_fallback_offers_a_person_first() -> None:
+    reply = fallback_reply(2, RANKING)
+    assert reply.buttons[0].payload == "/request_human"
+    assert reply.text == content().dialogue_text("fallback_second")
+
+
+def test_payload_with_entities_is_rasa_syntax() -> None:
+    assert intent_payload("ask_delivery_forms", {"leveringsvorm": "vpt"}) == \
+        '/ask_delivery_forms{"leveringsvorm":"vpt"}'
+
+
+def test_opening_hours_are_summarised_from_settings(tmp_path) -> None:
+    (tmp_path / "settings.yml").write_text(yaml.safe_dump({"openingstijden": {
+        "maandag": "09:00-17:00", "dinsdag": "09:00-17:00", "zaterdag": None}}))
+    assert Content(tmp_path).opening_hours_text() == "maandag tot en met dinsdag, 09:00-17:00 uur"
+    (tmp_path / "settings.yml").write_text(yaml.safe_dump({"openingstijden": {
+        "maandag": "09:00-17:00", "vrijdag": "09:00-12:00"}}))
+    assert Content(tmp_path).opening_hours_text() == "maandag 09:00-17:00 uur, vrijdag 09:00-12:00 uur"
+
+
+def test_opening_hours_with_gaps_are_listed_per_day(tmp_path) -> None:
+    (tmp_path / "settings.yml").write_text(yaml.safe_dump({"openingstijden": {
+        "maandag": "09:00-17:00", "woensdag": "09:00-17:00"}}))
+    assert Content(tmp_path).opening_hours_text() == "maandag 09:00-17:00 uur, woensdag 09:00-17:00 uur"

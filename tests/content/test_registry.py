@@ -1,0 +1,90 @@
+"""The content registry: every text has a source, reads at B1 and renders fully."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.content import Content, placeholders_in
+from benchmarks.readability import rendered_texts, score_all
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = Content()
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+RULES = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+INTENTS = set(DOMAIN["intents"])
+SPECIAL = {"inform_for_whom", "ask_term_meaning"}  # answered from dialogue/glossary
+
+
+def answered_by_registry() -> set[str]:
+    """Intents whose rule ends in action_answer."""
+    intents = set()
+    for rule in RULES:
+        steps = rule["steps"]
+        if steps[-1].get("action") == "action_answer" and "intent" in steps[-2]:
+            intents.add(steps[-2]["intent"])
+    return intents
+
+
+def all_items() -> list[tuple[str, dict]]:
+    items = [(f"answers.yml {i['id']}", i) for i in CONTENT.answers]
+    items += [(f"glossary.yml {t['id']}", t) for t in CONTENT.terms]
+    items += [(f"dialogue.yml {k}", v) for k, v in CONTENT.dialogue["texts"].items()]
+    return items
+
+
+@pytest.mark.parametrize("where,item", all_items(), ids=[w for w, _ in all_items()])
+def test_every_item_names_a_source(where: str, item: dict) -> None:
+    sources = item.get("sources") or []
+    assert sources and all(isinstance(s, str) and s.strip() for s in sources), where
+
+
+def test_ids_are_unique() -> None:
+    ids = [i["id"] for i in CONTENT.answers]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_registry_intent_has_exactly_one_general_answer() -> None:
+    for intent in sorted(answered_by_registry() - SPECIAL):
+        general = [i for i in CONTENT.answers if i["intent"] == intent and not i.get("entity")]
+        assert len(general) == 1, f"{intent}: {len(general)} general answers"
+
+
+def test_answers_only_for_known_intents_and_buttons_lead_somewhere() -> None:
+    for item in CONTENT.answers:
+        assert item["intent"] in INTENTS, item["id"]
+        for button in item.get("buttons", []):
+            assert button["intent"] in INTENTS, f"{item['id']}: button to {button['intent']}"
+
+
+def test_every_delivery_form_has_its_own_answer() -> None:
+    for form in ("verblijf", "vpt", "mpt", "pgb"):
+        item = CONTENT.answer_item("ask_delivery_forms", {"leveringsvorm": form})
+        assert item is not None and item.get("entity") == {"leveringsvorm": form}
+
+
+@pytest.mark.parametrize("where,text", list(rendered_texts(CONTENT)))
+def test_rendered_texts_have_no_open_placeholders(where: str, text: str) -> None:
+    assert not placeholders_in(text), f"{where}: {placeholders_in(text)}"
+
+
+PHONE_OR_AMOUNT = re.compile(r"(€\s?\d|\b0\d{2,3}[- ]?\d{6,7}\b|\b\d+\s?(euro|weken|dagen)\b)")
+
+
+@pytest.mark.parametrize("where,item", [(w, i) for w, i in all_items() if "text" in i])
+def test_no_unsourced_numbers_in_texts(where: str, item: dict) -> None:
+    """Amounts, phone numbers and terms change: they belong in settings.yml."""
+    for field in ("text", "text_relative", "more"):
+        assert not PHONE_OR_AMOUNT.search(item.get(field) or ""), f"{where}.{field}"
+
+
+SCORED = score_all(CONTENT)
+
+
+@pytest.mark.parametrize("scored", SCORED, ids=[s.where for s in SCORED])
+def test_b1_readability(scored) -> None:
+    assert scored.flesch_douma >= 60, f"{scored.where}: {scored.flesch_douma:.1f}"
+    assert scored.words <= 85, f"{scored.where}: {scored.words} words"
+    assert scored.words_per_sentence <= 15, f"{scored.where}: {scored.words_per_sentence:.1f}"
