@@ -41,6 +41,8 @@ def choose_reply(intent: str, entities: dict[str, str], raw_texts: list[str],
     if intent == "inform_for_whom":
         key = "for_whom_relative" if registry.relation_phrases(relation) else "for_whom_self"
         return Reply(registry.dialogue_text(key, relation), registry.menu_buttons())
+    if intent == "stop":  # outside a flow, or after a flow was cancelled
+        return Reply(registry.dialogue_text("flow_cancelled"), registry.menu_buttons())
     if intent == "ask_term_meaning":
         # "pgb" can be tagged as a delivery form rather than a term: try every entity text.
         term = entities.get("begrip") or next(

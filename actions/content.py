@@ -78,6 +78,8 @@ class Content:
         for key, org in (self.settings.get("organisaties") or {}).items():
             for attr, val in org.items():
                 values[f"{key}_{attr}"] = str(val)
+        for key, val in (self.settings.get("overdracht") or {}).items():
+            values[key] = str(val)
         values["openingstijden"] = self.opening_hours_text()
         return values
 

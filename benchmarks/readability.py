@@ -19,6 +19,12 @@ from actions.content import Content
 
 textstat.set_lang("nl")
 SAMPLE_RELATION = "moeder"
+# values the actions fill in at run time, for scoring dialogue texts
+DIALOGUE_SAMPLES = {
+    "plaats": "Utrecht", "regio": "Utrecht", "zorgkantoor": "Zilveren Kruis Zorgkantoor",
+    "ontvanger": "Zorgkantoor Voorbeeldregio", "referentie": "WLZ-7K3M-Q9", "verwachting": "binnen 2 werkdagen",
+    "samenvatting": "- Onderwerpen: Wat is een pgb?\n- Over wie: uw moeder\n- Contact: bellen", "waarde": "pgb",
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,7 @@ def rendered_texts(content: Content) -> Iterator[tuple[str, str]]:
         yield f"glossary.yml {term['id']}", content.render(term["text"])
     for key, entry in (content.dialogue.get("texts") or {}).items():
         if len(entry["text"].split()) >= 4:  # button labels are not prose
-            sample = {"plaats": "Utrecht", "regio": "Utrecht", "zorgkantoor": "Zorgkantoor Voorbeeld"}
-            yield f"dialogue.yml {key}", content.render(entry["text"], SAMPLE_RELATION, **sample)
+            yield f"dialogue.yml {key}", content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES)
 
 
 def score(where: str, text: str) -> ScoredText:

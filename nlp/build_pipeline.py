@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 import spacy
+import yaml
 
-from nlp.vocabulary import Vocabulary, fold, load_vocabulary
+from nlp.normalizer import build_frequencies
+from nlp.vocabulary import ROOT, Vocabulary, fold, load_vocabulary
 
 
 def ruler_patterns(vocab: Vocabulary) -> list[dict]:
@@ -35,12 +37,26 @@ def ruler_patterns(vocab: Vocabulary) -> list[dict]:
     return patterns
 
 
+def training_texts(nlu_dir: Path = ROOT / "data" / "nlu") -> list[str]:
+    texts = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            examples = block.get("examples") or ""
+            texts += [line[2:] for line in examples.splitlines() if line.startswith("- ")]
+    return texts
+
+
 def build(output: Path) -> spacy.Language:
+    vocab = load_vocabulary()
     nlp = spacy.blank("nl")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    normalizer = nlp.add_pipe("wlz_normalizer")
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
-    ruler.add_patterns(ruler_patterns(load_vocabulary()))
+    ruler.add_patterns(ruler_patterns(vocab))
+    domain_words = [w for values in vocab.values() for phrases in values.values()
+                    for phrase in phrases for w in phrase.split()]
+    normalizer.set_frequencies(build_frequencies(training_texts(), domain_words))
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)
     return nlp

@@ -1,0 +1,146 @@
+"""Decisions of the warm handoff, as plain functions (no Rasa imports).
+
+Reads what the person typed or clicked (who they want to talk to, how to be
+contacted, phone, e-mail, yes/no) and builds the summary they consent to share.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from nlp.vocabulary import fold
+
+TARGETS = ("zorgkantoor", "oco")
+METHODS = ("chat", "telefoon", "email")
+PARTS_OF_DAY = ("ochtend", "middag")
+
+_YES = {"ja", "jazeker", "jawel", "graag", "ok", "oke", "okay", "prima", "goed", "is goed", "akkoord",
+        "dat mag", "mag", "ja hoor", "ja graag", "ja dat mag", "ja, dat mag", "zeker", "klopt", "yes"}
+_NO = {"nee", "neen", "nee hoor", "liever niet", "niet", "nope", "nee dank je", "nee dank u", "no",
+       "nee, liever niet", "niet delen"}
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[^\w@.+\- ]", " ", fold(text)).strip()
+
+
+def parse_yes_no(text: str) -> bool | None:
+    words = _words(text)
+    if words in _YES or words.startswith(("ja ", "ja,")) or words.split(" ")[0] in {"ja", "jazeker", "graag"}:
+        return True
+    if words in _NO or words.split(" ")[0] in {"nee", "neen"} or "liever niet" in words:
+        return False
+    return None
+
+
+def parse_target(text: str) -> str | None:
+    """'zorgkantoor' or 'oco' from a button title or typed words."""
+    words = _words(text)
+    if any(k in words for k in ("onafhankelijk", "oco", "mee", "zorgbelang", "clientondersteuner")):
+        return "oco"
+    if any(k in words for k in ("zorgkantoor", "adviseur", "klantadviseur", "maakt niet uit", "geen voorkeur")):
+        return "zorgkantoor"
+    return None
+
+
+def asks_for_difference(text: str) -> bool:
+    words = _words(text)
+    return "verschil" in words or "welke moet ik" in words or "wat is beter" in words
+
+
+def parse_method(text: str, staff_online: bool) -> str | None:
+    words = _words(text)
+    if any(k in words for k in ("bel", "telefoon", "terugbellen", "gebeld", "mobiel")):
+        return "telefoon"
+    if any(k in words for k in ("mail", "e-mail", "email")):
+        return "email"
+    if staff_online and any(k in words for k in ("chat", "nu ", "meteen", "direct", "nu")):
+        return "chat"
+    return None
+
+
+def parse_part_of_day(text: str) -> str | None:
+    words = _words(text)
+    if "ochtend" in words or "morgen" in words or "voor 12" in words:
+        return "ochtend"
+    if "middag" in words or "na 12" in words or "avond" in words:
+        return "middag"
+    if any(k in words for k in ("maakt niet uit", "geen voorkeur", "allebei", "altijd")):
+        return "geen voorkeur"
+    return None
+
+
+_PHONE_CHARS = re.compile(r"[\s\-().]")
+
+
+def normalise_phone(text: str) -> str | None:
+    """A Dutch phone number as digits starting with 0, or None when it is not one.
+
+    Accepts 06-12345678, +31 (0)6 1234 5678, 0031 20 1234567, 020-1234567 (ten
+    digits after removing +31/0031) and 0800/0900 numbers with 4 or 7 more digits.
+    """
+    digits = _PHONE_CHARS.sub("", text.strip().replace("(0)", ""))
+    if digits.startswith("+31"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    if re.fullmatch(r"0(?!800|90[069])[1-9]\d{8}", digits) or re.fullmatch(r"09(00|06|09)\d{4}(\d{3})?|0800\d{4}(\d{3})?", digits):
+        return digits
+    return None
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+
+
+def normalise_email(text: str) -> str | None:
+    candidate = text.strip().strip(".,;").lower()
+    if len(candidate) <= 254 and _EMAIL.match(candidate) and ".." not in candidate:
+        return candidate
+    return None
+
+
+# -- the summary the person consents to share ---------------------------------
+
+URGENT_WORDS = ("spoed", "crisis", "noodgeval", "gaat niet meer", "kan niet meer", "red het niet",
+                "valt steeds", "gevallen", "onveilig", "niet meer veilig", "acuut", "dringend")
+PGB_INTENTS = {"ask_pgb_what", "ask_pgb_conditions", "ask_pgb_interview", "ask_pgb_duties",
+               "ask_pgb_representative", "ask_pgb_not_possible", "start_pgb_check"}
+NOT_TOPICS = {"greet", "goodbye", "thank", "affirm", "deny", "help", "bot_challenge", "insult", "english",
+              "tell_more", "inform_for_whom", "nlu_fallback", "request_human", "request_callback",
+              "next_step", "go_back", "where_was_i", "skip", "stop", "restart", "out_of_scope"}
+
+
+@dataclass
+class Summary:
+    topics: list[str] = field(default_factory=list)
+    for_whom: str | None = None
+    signals: list[str] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)
+    plan_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"topics": self.topics, "for_whom": self.for_whom, "signals": self.signals,
+                "unanswered": self.unanswered}
+
+
+def summarise(user_messages: Iterable[Mapping[str, Any]], relation: str | None,
+              flow_signals: Iterable[str] = (), plan_id: str | None = None,
+              max_unanswered: int = 5) -> Summary:
+    """Summary from the user's messages (each with 'text' and 'intent') and flow results."""
+    summary = Summary(for_whom=relation, plan_id=plan_id)
+    signals: list[str] = list(flow_signals)
+    for message in user_messages:
+        intent, text = message.get("intent") or "", message.get("text") or ""
+        if intent and intent not in NOT_TOPICS and intent not in summary.topics:
+            summary.topics.append(intent)
+        if intent == "nlu_fallback" and text and not text.startswith("/"):
+            summary.unanswered.append(text[:300])
+        if intent in PGB_INTENTS and "wens_pgb" not in signals:
+            signals.append("wens_pgb")
+        if any(w in fold(text) for w in URGENT_WORDS) and "urgent" not in signals:
+            signals.append("urgent")
+    summary.unanswered = summary.unanswered[-max_unanswered:]
+    summary.signals = signals
+    return summary

@@ -1,0 +1,193 @@
+"""Intent classification quality: our pipeline against Rasa's default, same data, same run.
+
+For each pipeline: 5-fold cross-validation on data/nlu, then a model trained on
+all of data/nlu scored on tests/nlu/heldout.yml (examples the training never
+sees). Prints macro-F1 and accuracy side by side and writes a Markdown report.
+
+Scoring uses the classifier's best real intent (the top of the ranking other
+than nlu_fallback), so both pipelines are compared on what they understood, not
+on where their fallback thresholds sit; the fallback rate is reported apart.
+
+Usage (Rasa environment, from the repository root):
+    python -m benchmarks.nlu [--folds 5] [--report benchmarks/reports/nlu.md]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from rasa.core.agent import Agent  # noqa: E402
+from rasa.model_training import train_nlu  # noqa: E402
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter  # noqa: E402
+from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
+from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINES = {
+    "Wlz-wegwijzer (config.yml)": ROOT / "config.yml",
+    "Rasa default (rasa init)": ROOT / "benchmarks" / "default_config.yml",
+}
+TARGET_HELDOUT_F1 = 0.93
+TARGET_MARGIN = 0.05
+
+
+@dataclass
+class Score:
+    macro_f1: float
+    accuracy: float
+    fallback_rate: float
+    per_intent: dict[str, float]
+
+
+def score(gold: list[str], predicted: list[str], fell_back: list[bool]) -> Score:
+    labels = sorted(set(gold))
+    per_intent = f1_score(gold, predicted, labels=labels, average=None, zero_division=0)
+    return Score(
+        macro_f1=f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
+        accuracy=accuracy_score(gold, predicted),
+        fallback_rate=sum(fell_back) / len(fell_back),
+        per_intent=dict(zip(labels, per_intent)),
+    )
+
+
+def examples(data: TrainingData) -> list[tuple[str, str]]:
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def write_nlu(pairs: list[tuple[str, str]], path: Path) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    messages = [Message(data={"text": t, "intent": i}) for t, i in pairs]
+    path.write_text(RasaYAMLWriter().dumps(TrainingData(messages)), encoding="utf-8")
+
+
+def train(config: Path, nlu_file: Path, workdir: Path) -> Path:
+    model = train_nlu(str(config), str(nlu_file), str(workdir), fixed_model_name="nlu")
+    if model is None:
+        raise RuntimeError(f"training failed for {config}")
+    return Path(model)
+
+
+async def predict(model: Path, texts: list[str]) -> tuple[list[str], list[bool]]:
+    agent = Agent.load(str(model))
+    predicted, fell_back = [], []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+        predicted.append(ranking[0]["name"] if ranking else "nlu_fallback")
+        fell_back.append(parsed["intent"]["name"] == "nlu_fallback")
+    return predicted, fell_back
+
+
+def evaluate(config: Path, train_pairs, test_pairs, workdir: Path) -> tuple[list[str], list[str], list[bool]]:
+    nlu_file = workdir / "train.yml"
+    write_nlu(train_pairs, nlu_file)
+    model = train(config, nlu_file, workdir)
+    predicted, fell_back = asyncio.run(predict(model, [t for t, _ in test_pairs]))
+    return [i for _, i in test_pairs], predicted, fell_back
+
+
+def cross_validate(config: Path, pairs, folds: int) -> Score:
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=42)
+    gold, predicted, fell_back = [], [], []
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(pairs, [i for _, i in pairs]), 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            g, p, f = evaluate(config, [pairs[i] for i in train_idx], [pairs[i] for i in test_idx], Path(tmp))
+        gold += g
+        predicted += p
+        fell_back += f
+        print(f"    fold {fold}/{folds}: accuracy {accuracy_score(g, p):.3f}", flush=True)
+    return score(gold, predicted, fell_back)
+
+
+def held_out(config: Path, pairs, heldout_pairs) -> Score:
+    with tempfile.TemporaryDirectory() as tmp:
+        return score(*evaluate(config, pairs, heldout_pairs, Path(tmp)))
+
+
+def report(results: dict[str, dict[str, Score]], n_train: int, n_heldout: int, n_intents: int,
+           minutes: float, folds: int) -> str:
+    ours, default = (results[name] for name in PIPELINES)
+    lines = [
+        "# NLU benchmark: intent classification",
+        "",
+        f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu` in {minutes:.0f} minutes "
+        f"on this machine. Training data: {n_train} examples, {n_intents} intents (`data/nlu/`). "
+        f"Held-out: {n_heldout} examples (`tests/nlu/heldout.yml`), never used for training.",
+        "",
+        "Scores use each classifier's best real intent; the fallback rate is how often the "
+        "deployed pipeline would have answered with a fallback instead.",
+        "",
+        f"| pipeline | {folds}-fold CV macro-F1 | CV accuracy | held-out macro-F1 | held-out accuracy | held-out fallback rate |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, scores in results.items():
+        cv, ho = scores["cv"], scores["heldout"]
+        lines.append(f"| {name} | {cv.macro_f1:.3f} | {cv.accuracy:.3f} | {ho.macro_f1:.3f} | "
+                     f"{ho.accuracy:.3f} | {ho.fallback_rate:.1%} |")
+    margin = ours["heldout"].macro_f1 - default["heldout"].macro_f1
+    met_f1 = ours["heldout"].macro_f1 >= TARGET_HELDOUT_F1
+    met_margin = margin >= TARGET_MARGIN
+    lines += [
+        "",
+        f"Targets: held-out macro-F1 ≥ {TARGET_HELDOUT_F1} ({'met' if met_f1 else 'NOT met'}); "
+        f"≥ {TARGET_MARGIN * 100:.0f} points above the default pipeline: "
+        f"{margin * 100:+.1f} points ({'met' if met_margin else 'NOT met'}).",
+        "",
+        "Weakest intents on the held-out set (our pipeline):",
+        "",
+        "| intent | F1 |",
+        "| --- | --- |",
+    ]
+    weakest = sorted(ours["heldout"].per_intent.items(), key=lambda kv: kv[1])[:8]
+    lines += [f"| {intent} | {f1:.2f} |" for intent, f1 in weakest]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "reports" / "nlu.md")
+    parser.add_argument("--skip-cv", action="store_true", help="held-out evaluation only")
+    args = parser.parse_args()
+    logging.getLogger("rasa").setLevel(logging.ERROR)
+    os.chdir(ROOT)  # config.yml names the spaCy pipeline by a relative path
+
+    pairs = examples(load_data(str(ROOT / "data" / "nlu")))
+    heldout_pairs = examples(load_data(str(ROOT / "tests" / "nlu" / "heldout.yml")))
+    overlap = {t.lower() for t, _ in pairs} & {t.lower() for t, _ in heldout_pairs}
+    if overlap:
+        raise SystemExit(f"held-out set overlaps training data: {sorted(overlap)[:5]} ...")
+
+    started = time.monotonic()
+    results: dict[str, dict[str, Score]] = {}
+    for name, config in PIPELINES.items():
+        print(f"{name}:", flush=True)
+        results[name] = {"heldout": held_out(config, pairs, heldout_pairs)}
+        print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}", flush=True)
+        cv = cross_validate(config, pairs, args.folds) if not args.skip_cv else results[name]["heldout"]
+        results[name]["cv"] = cv
+        print(f"  {args.folds}-fold CV macro-F1 {cv.macro_f1:.3f}", flush=True)
+
+    text = report(results, len(pairs), len(heldout_pairs), len({i for _, i in pairs}),
+                  (time.monotonic() - started) / 60, args.folds)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(text, encoding="utf-8")
+    print("\n" + text)
+    print(f"report written to {args.report.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

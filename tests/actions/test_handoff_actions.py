@@ -1,0 +1,137 @@
+"""The handoff actions: consent gates sharing, retries reuse one key, failures stay kind."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff_actions
+from actions.content import content
+
+
+class FakeService:
+    def __init__(self, online: bool = False, fail: bool = False) -> None:
+        self.online, self.fail = online, fail
+        self.handoffs: dict[str, dict[str, Any]] = {}
+
+    def create_handoff(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        if self.fail:
+            return None
+        key = payload["idempotency_key"]
+        self.handoffs.setdefault(key, {**payload, "reference": f"WLZ-TEST-{len(self.handoffs) + 1:02d}"})
+        return {"reference": self.handoffs[key]["reference"], "status": "nieuw"}
+
+    def organisations(self, kind: str = "oco") -> list[dict[str, Any]]:
+        return [{"id": 1, "name": "MEE Voorbeeld", "active": True},
+                {"id": 2, "name": "Zorgbelang Voorbeeld", "active": True}]
+
+    def staff_online(self) -> bool:
+        return self.online
+
+
+@pytest.fixture
+def service(monkeypatch) -> FakeService:
+    fake = FakeService()
+    monkeypatch.setattr(handoff_actions, "client", lambda: fake)
+    return fake
+
+
+def tracker(slots: dict[str, Any], events: list[dict[str, Any]] | None = None) -> Tracker:
+    base = {name: None for name in handoff_actions.HANDOFF_SLOTS}
+    base.update({"relatie": None, "handoff_count": 0, "plan_id": None, "choice_aid_signals": None})
+    base.update(slots)
+    return Tracker("conv-1", base, {"intent": {"name": "affirm"}, "entities": [], "text": "ja"},
+                   events or [], False, None, {}, "")
+
+
+PHONE_SLOTS = {"handoff_target": "zorgkantoor", "handoff_method": "telefoon",
+               "handoff_phone": "0612345678", "handoff_part_of_day": "ochtend"}
+USER_EVENTS = [{"event": "user", "text": "wat is een pgb", "parse_data": {"intent": {"name": "ask_pgb_what"}}},
+               {"event": "user", "text": "kan de hond mee", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+
+
+def submit(t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = handoff_actions.ActionSubmitHandoff().run(dispatcher, t, {})
+    return dispatcher.messages, events
+
+
+def test_consent_shares_summary_and_gives_reference(service) -> None:
+    messages, events = submit(tracker({**PHONE_SLOTS, "handoff_consent": "ja", "relatie": "moeder"}, USER_EVENTS))
+    (stored,) = service.handoffs.values()
+    assert stored["summary"]["topics"] == ["ask_pgb_what"]
+    assert stored["summary"]["unanswered"] == ["kan de hond mee"]
+    assert stored["summary"]["signals"] == ["wens_pgb"]
+    assert stored["summary"]["for_whom"] == "moeder"
+    assert stored["phone"] == "0612345678" and stored["consent"] is True
+    assert "WLZ-TEST-01" in messages[0]["text"]
+    assert {"event": "slot", "name": "handoff_reference", "value": "WLZ-TEST-01"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events if e.get("event") == "slot"]
+
+
+def test_without_consent_nothing_is_sent(service) -> None:
+    messages, _ = submit(tracker({**PHONE_SLOTS, "handoff_consent": "nee"}, USER_EVENTS))
+    assert service.handoffs == {}
+    assert messages[0]["text"] == content().dialogue_text("handoff_no_consent")
+
+
+def test_retrying_the_same_request_creates_one_handoff(service) -> None:
+    slots = {**PHONE_SLOTS, "handoff_consent": "ja"}
+    first, _ = submit(tracker(slots))
+    again, _ = submit(tracker(slots))  # same handoff_count: the same request again
+    assert len(service.handoffs) == 1
+    assert "WLZ-TEST-01" in first[0]["text"] and "WLZ-TEST-01" in again[0]["text"]
+
+
+def test_a_second_request_later_is_a_new_handoff(service) -> None:
+    submit(tracker({**PHONE_SLOTS, "handoff_consent": "ja"}))
+    submit(tracker({**PHONE_SLOTS, "handoff_consent": "ja", "handoff_count": 1}))
+    assert len(service.handoffs) == 2
+
+
+def test_service_down_apologises_and_keeps_the_answers(monkeypatch) -> None:
+    monkeypatch.setattr(handoff_actions, "client", lambda: FakeService(fail=True))
+    messages, events = submit(tracker({**PHONE_SLOTS, "handoff_consent": "ja"}))
+    assert messages[0]["text"] == content().dialogue_text("handoff_failed")
+    assert events == []
+
+
+def test_consent_question_shows_the_summary(service) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker({**PHONE_SLOTS, "relatie": "vader"}, USER_EVENTS)
+    handoff_actions.ActionAskHandoffConsent().run(dispatcher, t, {})
+    text = dispatcher.messages[0]["text"]
+    assert "Wat is een pgb?" in text and "uw vader" in text and "0612345678" in text
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
+
+
+def test_chat_is_offered_only_when_staff_are_online(service) -> None:
+    for online, expected in ((True, 3), (False, 2)):
+        service.online = online
+        dispatcher = CollectingDispatcher()
+        handoff_actions.ActionAskHandoffMethod().run(dispatcher, tracker({}), {})
+        assert len(dispatcher.messages[0]["buttons"]) == expected
+
+
+async def test_oco_choice_adds_the_organisation_question(service) -> None:
+    form = handoff_actions.ValidateHandoffForm()
+    slots = await form.required_slots([], CollectingDispatcher(), tracker({"handoff_target": "oco"}), {})
+    assert slots[:2] == ["handoff_target", "handoff_organisation"]
+    slots = await form.required_slots([], CollectingDispatcher(), tracker({"handoff_method": "email"}), {})
+    assert slots == ["handoff_target", "handoff_method", "handoff_email", "handoff_consent"]
+
+
+def test_invalid_phone_is_asked_again_kindly(service) -> None:
+    dispatcher = CollectingDispatcher()
+    result = handoff_actions.ValidateHandoffForm().validate_handoff_phone("12345", dispatcher, tracker({}), {})
+    assert result == {"handoff_phone": None}
+    assert dispatcher.messages[0]["text"] == content().dialogue_text("handoff_phone_invalid")
+
+
+def test_organisation_is_chosen_by_name(service) -> None:
+    dispatcher = CollectingDispatcher()
+    result = handoff_actions.ValidateHandoffForm().validate_handoff_organisation(
+        "Zorgbelang Voorbeeld", dispatcher, tracker({}), {})
+    assert result == {"handoff_organisation": "2"}
