@@ -17,26 +17,37 @@ from nlp.vocabulary import canonical, fold
 SECOND_FAILURE = 2
 
 
-def latest_entities(tracker: Tracker) -> dict[str, str]:
-    """Entities of the last user message, mapped to their canonical ids."""
+ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
+
+
+def entities_from(message: dict[str, Any]) -> dict[str, str]:
+    """Entities of a parsed message as canonical ids, under every type a text has.
+
+    "vpt" is tagged once, as a delivery form, but is also a glossary term: both
+    ask_delivery_forms and ask_term_meaning must find it.
+    """
     found: dict[str, str] = {}
-    for entity in tracker.latest_message.get("entities", []):
-        name, value = entity.get("entity"), str(entity.get("value", ""))
-        if name and value and name not in found:
-            found[name] = canonical(name, value) or fold(value)
+    for entity in message.get("entities", []):
+        name, text = entity.get("entity"), str(entity.get("value", ""))
+        if not (name and text):
+            continue
+        found.setdefault(name, canonical(name, text) or fold(text))
+        for other in ENTITY_TYPES:
+            value = canonical(other, text)
+            if value:
+                found.setdefault(other, value)
     return found
 
 
-def raw_entity_texts(tracker: Tracker) -> list[str]:
-    return [str(e.get("value", "")) for e in tracker.latest_message.get("entities", [])]
+def latest_entities(tracker: Tracker) -> dict[str, str]:
+    return entities_from(tracker.latest_message)
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
 
 
-def choose_reply(intent: str, entities: dict[str, str], raw_texts: list[str],
-                 relation: str | None) -> Reply:
+def choose_reply(intent: str, entities: dict[str, str], relation: str | None) -> Reply:
     registry = content()
     if intent == "inform_for_whom":
         key = "for_whom_relative" if registry.relation_phrases(relation) else "for_whom_self"
@@ -44,10 +55,7 @@ def choose_reply(intent: str, entities: dict[str, str], raw_texts: list[str],
     if intent == "stop":  # outside a flow, or after a flow was cancelled
         return Reply(registry.dialogue_text("flow_cancelled"), registry.menu_buttons())
     if intent == "ask_term_meaning":
-        # "pgb" can be tagged as a delivery form rather than a term: try every entity text.
-        term = entities.get("begrip") or next(
-            (t for t in (canonical("begrip", raw) for raw in raw_texts) if t), None)
-        return registry.explain_term(term)
+        return registry.explain_term(entities.get("begrip"))
     if intent == "ask_which_care_office":
         by_place = registry.which_care_office(entities.get("plaats"))
         if by_place is not None:
@@ -68,7 +76,7 @@ class ActionAnswer(Action):
         intent = tracker.latest_message.get("intent", {}).get("name", "")
         entities = latest_entities(tracker)
         relation = entities.get("relatie") or tracker.get_slot("relatie")
-        reply = choose_reply(intent, entities, raw_entity_texts(tracker), relation)
+        reply = choose_reply(intent, entities, relation)
         send(dispatcher, reply)
         return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
 

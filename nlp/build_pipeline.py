@@ -20,17 +20,22 @@ from nlp.normalizer import build_frequencies
 from nlp.vocabulary import ROOT, Vocabulary, fold, load_vocabulary
 
 
+# A phrase gets one label: the specific ones win over glossary terms and places
+# ("vpt" is a delivery form first; the glossary still explains it by its text).
+LABEL_PRIORITY = ["leveringsvorm", "relatie", "organisatie", "sector", "plaats", "begrip"]
+
+
 def ruler_patterns(vocab: Vocabulary) -> list[dict]:
     nlp = spacy.blank("nl")
     patterns, seen = [], set()
-    for label, values in vocab.items():
-        for value, phrases in values.items():
+    labels = sorted(vocab, key=lambda l: LABEL_PRIORITY.index(l) if l in LABEL_PRIORITY else len(LABEL_PRIORITY))
+    for label in labels:
+        for value, phrases in vocab[label].items():
             for phrase in phrases:
-                for variant in {phrase.lower(), fold(phrase)}:
-                    key = (label, variant)
-                    if key in seen:
+                for variant in sorted({phrase.lower(), fold(phrase)}):
+                    if variant in seen:
                         continue
-                    seen.add(key)
+                    seen.add(variant)
                     # token patterns on LOWER: case-insensitive, exact token match
                     tokens = [{"LOWER": t.text} for t in nlp.make_doc(variant)]
                     patterns.append({"label": label, "pattern": tokens, "id": value})
