@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 PIPELINE_INPUTS := nlp/build_pipeline.py nlp/entities.yml content/glossary.yml content/regions.yml
 
-.PHONY: help run test setup train lock benchmark-nlu clean
+.PHONY: help run test setup browser train lock benchmark-nlu clean
 
 help:
 	@echo "make run   - install what is missing, train if needed, start the assistant on http://127.0.0.1:8000"
@@ -25,7 +25,19 @@ run: setup train
 test: setup train
 	bash scripts/test.sh
 
-setup: $(RASA_ENV)/.installed $(WEB_ENV)/.installed $(SPACY_PIPELINE)/.built
+setup: $(RASA_ENV)/.installed $(WEB_ENV)/.installed $(SPACY_PIPELINE)/.built browser
+
+# Browser tests drive Debian's Chromium (browser downloads are not possible here)
+# and inject axe-core from npm. Without root, the browser tests skip with a note.
+browser: node_modules/.installed
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium not found: install Debian's 'chromium' package to run the browser tests."; fi; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Rasa 3.6 needs Python 3.10; the web service runs on 3.11.
 $(RASA_ENV)/.installed: pyproject.toml requirements/rasa.lock
