@@ -1,0 +1,1 @@
+"""Wlz-wegwijzer web service: chat API and widget, staff portal, storage."""
