@@ -17,7 +17,7 @@ import spacy
 import yaml
 
 from nlp.normalizer import build_frequencies
-from nlp.vocabulary import ROOT, Vocabulary, fold, load_vocabulary
+from nlp.vocabulary import ROOT, Vocabulary, fold, load_vocabulary, phrase_text
 
 
 # A phrase gets one label: the specific ones win over glossary terms and places
@@ -32,6 +32,10 @@ def ruler_patterns(vocab: Vocabulary) -> list[dict]:
     for label in labels:
         for value, phrases in vocab[label].items():
             for phrase in phrases:
+                if isinstance(phrase, dict):  # case-sensitive: match the exact spelling
+                    tokens = [{"ORTH": t.text} for t in nlp.make_doc(phrase["exact"])]
+                    patterns.append({"label": label, "pattern": tokens, "id": value})
+                    continue
                 for variant in sorted({phrase.lower(), fold(phrase)}):
                     if variant in seen:
                         continue
@@ -60,7 +64,7 @@ def build(output: Path) -> spacy.Language:
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
     ruler.add_patterns(ruler_patterns(vocab))
     domain_words = [w for values in vocab.values() for phrases in values.values()
-                    for phrase in phrases for w in phrase.split()]
+                    for phrase in phrases for w in phrase_text(phrase).split()]
     normalizer.set_frequencies(build_frequencies(training_texts(), domain_words))
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)

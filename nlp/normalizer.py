@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 from nlp.vocabulary import fold
 
 MIN_LENGTH = 5  # shorter words have too many neighbours to correct safely
+DOMINANT = 5  # a known word yields to a neighbour this many times as frequent
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -68,13 +69,21 @@ class SpellLexicon:
                 self._index.setdefault(key, set()).add(word)
 
     def correct(self, word: str) -> str | None:
-        if word in self.frequencies or len(word) < MIN_LENGTH:
+        """The word this is probably a typo of, or None.
+
+        A word seen in the data is still a typo when a neighbour is DOMINANT times
+        as frequent: training data contains typos too ("zorgkntoor").
+        """
+        if len(word) < MIN_LENGTH:
             return None
+        own = self.frequencies.get(word, 0)
         limit = max_edits(word)
         candidates: set[str] = set()
         for key in {word} | _deletes(word, limit):
             candidates |= self._index.get(key, set())
-        scored = [(edit_distance(word, c), -self.frequencies[c], c) for c in candidates]
+        candidates.discard(word)
+        scored = [(edit_distance(word, c), -self.frequencies[c], c) for c in candidates
+                  if self.frequencies[c] >= max(1, own * DOMINANT)]
         scored = [s for s in scored if s[0] <= min(limit, max_edits(s[2]))]
         return min(scored)[2] if scored else None
 

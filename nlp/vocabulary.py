@@ -16,7 +16,12 @@ ENTITIES_FILE = ROOT / "nlp" / "entities.yml"
 GLOSSARY_FILE = ROOT / "content" / "glossary.yml"
 REGIONS_FILE = ROOT / "content" / "regions.yml"
 
-Vocabulary = dict[str, dict[str, list[str]]]
+Phrase = str | dict  # "pgb", or {"exact": "MEE"} for a case-sensitive match
+Vocabulary = dict[str, dict[str, list[Phrase]]]
+
+
+def phrase_text(phrase: Phrase) -> str:
+    return phrase["exact"] if isinstance(phrase, dict) else phrase
 
 
 def fold(text: str) -> str:
@@ -47,7 +52,7 @@ def load_vocabulary(root: Path = ROOT) -> Vocabulary:
 @lru_cache(maxsize=1)
 def _lookup() -> dict[tuple[str, str], str]:
     return {
-        (label, fold(phrase)): value
+        (label, fold(phrase_text(phrase))): value
         for label, values in load_vocabulary().items()
         for value, phrases in values.items()
         for phrase in phrases

@@ -58,6 +58,9 @@ def test_lexicon_corrects_within_distance_and_prefers_frequent_words() -> None:
     assert lexicon.correct("indicatei") == "indicatie"
     assert lexicon.correct("wachtlist") == "wachtlijst"
     assert lexicon.correct("indicatie") is None  # already known
+    rare_typo = SpellLexicon({"zorgkantoor": 40, "zorgkntoor": 2, "wachtlijst": 5, "wachtlist": 2})
+    assert rare_typo.correct("zorgkntoor") == "zorgkantoor"  # typos in the data yield
+    assert rare_typo.correct("wachtlist") is None  # not dominant enough to overrule
     assert lexicon.correct("fiets") is None  # nothing near
     assert lexicon.correct("wacht") is None  # too far from every entry
 
@@ -74,3 +77,8 @@ def test_canonical_values_for_what_people_type() -> None:
     assert canonical("leveringsvorm", "volledig pakket thuis") == "vpt"
     assert canonical("leveringsvorm", "fiets") is None
     assert fold("Cliënt ") == "client"
+
+
+def test_everyday_words_are_not_organisations(nlp) -> None:
+    assert ents(nlp, "Waar kunt u mij mee helpen?") == []
+    assert ents(nlp, "ik wil hulp van MEE") == [("MEE", "organisatie", "mee")]
