@@ -15,7 +15,7 @@ $RASA/rasa data validate --domain domain.yml --data data --config config.yml --q
 
 step "Conversation tests (tests/stories), NLU and dialogue together"
 $RASA/rasa test core --model models/wlz.tar.gz --stories tests/stories \
-  --fail-on-prediction-errors --out results/stories --quiet
+  --e2e --fail-on-prediction-errors --out results/stories --quiet
 
 step "Unit tests: actions, dialogue logic and spaCy pipeline (Python 3.10)"
 $RASA/python -m pytest tests/actions tests/nlp -q -p no:cacheprovider --junitxml=results/actions.xml
