@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'wlz.db'}"
+    # shared secret for the action server; without it the internal API refuses everything
+    internal_api_token: str = ""
     # one or more Rasa servers, comma separated; they share a tracker store in production
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 
 import httpx
 import pytest
@@ -33,8 +34,11 @@ class FakeRasa:
         ])
 
 
-def client_for(fake: FakeRasa, urls: str = "http://rasa-1:5005", tmp_path=None) -> TestClient:
-    settings = Settings(rasa_url=urls, content_dir=tmp_path or Settings().content_dir)
+def client_for(fake: FakeRasa, urls: str = "http://rasa-1:5005", content_dir=None,
+               database_url: str | None = None) -> TestClient:
+    database_url = database_url or f"sqlite:///{tempfile.mkdtemp()}/wlz.db"
+    settings = Settings(rasa_url=urls, content_dir=content_dir or Settings().content_dir,
+                        database_url=database_url)
     rasa = RasaClient(settings.rasa_urls, 1.0, transport=httpx.MockTransport(fake.handler))
     return TestClient(create_app(settings, rasa=rasa))
 
@@ -84,7 +88,7 @@ def test_turns_are_spread_over_several_rasa_servers() -> None:
 @pytest.mark.parametrize("fake", [FakeRasa(fail=True), FakeRasa(status=500)])
 def test_rasa_down_gives_503_in_dutch_with_phone_number(fake: FakeRasa, tmp_path) -> None:
     (tmp_path / "settings.yml").write_text("zorgkantoor: {naam: Zorgkantoor Test, telefoon: 0800-1234}\n")
-    with client_for(fake, tmp_path=tmp_path) as client:
+    with client_for(fake, content_dir=tmp_path) as client:
         response = client.post("/api/chat", json={"message": "hallo"})
     assert response.status_code == 503
     assert "niet bereikbaar" in response.json()["detail"] and "0800-1234" in response.json()["detail"]

@@ -1,0 +1,125 @@
+"""Internal API for the action server: create handoffs, read the OCO directory.
+
+Authenticated with a shared token (INTERNAL_API_TOKEN). The action server holds
+no database code; this is its only way to store anything.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timezone
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.redaction import redact
+from bot.store.models import Conversation, Handoff, Organisation
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
+PHONE = re.compile(r"0\d{7,10}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+def require_token(request: Request, authorization: str = Header("")) -> None:
+    expected = request.app.state.settings.internal_api_token
+    if not expected:
+        raise HTTPException(503, "De interne API is niet ingesteld.")
+    given = authorization.removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(401, "Geen toegang.")
+
+
+router = APIRouter(prefix="/internal", dependencies=[Depends(require_token)], include_in_schema=False)
+
+
+class SummaryIn(BaseModel):
+    topics: list[str] = Field(default_factory=list, max_length=60)
+    for_whom: str | None = Field(None, max_length=50)
+    signals: list[str] = Field(default_factory=list, max_length=20)
+    unanswered: list[str] = Field(default_factory=list, max_length=10)
+
+
+class HandoffIn(BaseModel):
+    conversation_id: str = Field(max_length=64)
+    idempotency_key: str = Field(max_length=200)
+    target: Literal["zorgkantoor", "oco"]
+    organisation_id: int | None = None
+    contact_method: Literal["chat", "telefoon", "email"]
+    phone: str | None = None
+    email: str | None = None
+    part_of_day: str | None = Field(None, max_length=20)
+    summary: SummaryIn = Field(default_factory=SummaryIn)
+    plan_id: str | None = None
+    consent: bool
+
+    @field_validator("phone")
+    @classmethod
+    def dutch_phone(cls, value: str | None) -> str | None:
+        if value is not None and not PHONE.fullmatch(value):
+            raise ValueError("Dit is geen geldig Nederlands telefoonnummer.")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def email_address(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL.fullmatch(value):
+            raise ValueError("Dit is geen geldig e-mailadres.")
+        return value
+
+
+def new_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"WLZ-{code[:4]}-{code[4:]}"
+
+
+@router.post("/handoffs")
+def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
+    if not body.consent:
+        raise HTTPException(422, "Zonder toestemming wordt niets gedeeld.")
+    if body.contact_method == "telefoon" and not body.phone:
+        raise HTTPException(422, "Voor terugbellen is een telefoonnummer nodig.")
+    if body.contact_method == "email" and not body.email:
+        raise HTTPException(422, "Voor een e-mail is een e-mailadres nodig.")
+    sessions = request.app.state.sessions
+    with sessions() as session:
+        existing = session.scalar(select(Handoff).where(Handoff.idempotency_key == body.idempotency_key))
+        if existing:  # the same request again: the same handoff
+            return {"reference": existing.reference, "status": existing.status}
+        if session.get(Conversation, body.conversation_id) is None:
+            session.add(Conversation(id=body.conversation_id))
+        summary = body.summary.model_dump()
+        summary["unanswered"] = [redact(q) for q in summary["unanswered"]]
+        summary["plan_id"] = body.plan_id
+        handoff = Handoff(reference=new_reference(), idempotency_key=body.idempotency_key,
+                          conversation_id=body.conversation_id, target=body.target,
+                          organisation_id=body.organisation_id, contact_method=body.contact_method,
+                          contact_phone=body.phone, contact_email=body.email, part_of_day=body.part_of_day,
+                          summary=summary, consent_at=datetime.now(timezone.utc))
+        session.add(handoff)
+        try:
+            session.commit()
+        except IntegrityError:  # a concurrent retry won the race: return its handoff
+            session.rollback()
+            existing = session.scalar(select(Handoff).where(Handoff.idempotency_key == body.idempotency_key))
+            if existing is None:
+                raise
+            return {"reference": existing.reference, "status": existing.status}
+        return {"reference": handoff.reference, "status": handoff.status}
+
+
+@router.get("/organisations")
+def organisations(request: Request, kind: str = "oco") -> dict[str, list[dict]]:
+    with request.app.state.sessions() as session:
+        rows = session.scalars(select(Organisation).where(Organisation.kind == kind,
+                                                          Organisation.active.is_(True))).all()
+        return {"organisations": [{"id": o.id, "name": o.name, "regions": o.regions, "active": o.active}
+                                  for o in rows]}
+
+
+@router.get("/staff-online")
+def staff_online() -> dict[str, bool]:
+    # Live chat needs the staff portal (presence of advisers); until then, call back or e-mail.
+    return {"online": False}

@@ -1,0 +1,120 @@
+"""Dutch PII redaction for everything the service stores.
+
+Built on spaCy's Dutch tokenizer with a Matcher for the token patterns (names
+after "ik heet", postcode plus house number, dates with month names) and
+validators where a pattern alone would over-redact: a BSN must pass the
+elfproef, an IBAN the mod-97 check. Replacements name the kind, so a
+transcript stays readable for staff: "Bel mij op [TELEFOON]".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import Matcher
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december", "jan", "feb", "mrt", "apr", "jun",
+          "jul", "aug", "sep", "sept", "okt", "nov", "dec"]
+NAME_TRIGGERS = [["ik", "heet"], ["mijn", "naam", "is"], ["ik", "ben"], ["naam", ":"],
+                 ["mijn", "moeder", "heet"], ["mijn", "vader", "heet"], ["zij", "heet"], ["hij", "heet"]]
+# "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
+NOT_NAMES = {"het", "de", "een", "niet", "wel", "al", "nog", "ook", "welkom", "blij", "bang", "moe", "ziek"}
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s-]?\(0\))?(?:[\s.-]?\d){9,10}(?!\d)")
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
+# postcode plus house number; the letters may not be an everyday word ("2023 al 5 jaar")
+COMMON_PAIRS = "al|en|of|is|te|in|op|ik|je|we|ze|na|om|nu|ja|de|er|at|an|el|he|hé|ok|zo|nl"
+POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}\s?(?!(?:{COMMON_PAIRS})\b)[A-Za-z]{{2}}\b\s*,?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b)?")
+NUMERIC_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:\d{4}|\d{2})\b")
+NINE_DIGITS = re.compile(r"(?<![\d-])(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d-])")
+
+
+def elfproef(digits: str) -> bool:
+    """The Dutch BSN check: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is divisible by 11."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    return total % 11 == 0
+
+
+def iban_valid(text: str) -> bool:
+    iban = re.sub(r"\s", "", text).upper()
+    if not 15 <= len(iban) <= 34:
+        return False
+    rearranged = iban[4:] + iban[:4]
+    number = "".join(str(int(c, 36)) for c in rearranged)
+    return int(number) % 97 == 1
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> tuple[spacy.Language, Matcher]:
+    nlp = spacy.blank("nl")
+    matcher = Matcher(nlp.vocab)
+    for trigger in NAME_TRIGGERS:
+        # trigger words, then one to three capitalised words: the name
+        pattern = [{"LOWER": word} for word in trigger]
+        pattern.append({"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}})
+        pattern.append({"IS_TITLE": True, "OP": "?"})
+        pattern.append({"IS_TITLE": True, "OP": "?"})
+        matcher.add("NAAM_" + "_".join(trigger), [pattern])
+        # lowercase typing of names after the strongest triggers ("ik heet jan")
+        if trigger in (["ik", "heet"], ["mijn", "naam", "is"]):
+            matcher.add("NAAM_LC_" + "_".join(trigger), [
+                [{"LOWER": word} for word in trigger] + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}}]])
+    matcher.add("DATUM", [[{"TEXT": {"REGEX": r"^(0?[1-9]|[12]\d|3[01])$"}},
+                           {"LOWER": {"IN": MONTHS}}, {"TEXT": {"REGEX": r"^(19|20)\d{2}$"}}]])
+    return nlp, matcher
+
+
+def _regex_spans(text: str) -> list[Span]:
+    spans = [Span(m.start(), m.end(), "E-MAIL") for m in EMAIL.finditer(text)]
+    spans += [Span(m.start(), m.end(), "IBAN") for m in IBAN.finditer(text) if iban_valid(m.group())]
+    spans += [Span(m.start(), m.end(), "BSN") for m in NINE_DIGITS.finditer(text)
+              if elfproef(re.sub(r"\D", "", m.group()))]
+    spans += [Span(m.start(), m.end(), "TELEFOON") for m in PHONE.finditer(text)]
+    spans += [Span(m.start(), m.end(), "ADRES") for m in POSTCODE_HOUSE.finditer(text)]
+    spans += [Span(m.start(), m.end(), "DATUM") for m in NUMERIC_DATE.finditer(text)]
+    return spans
+
+
+def _token_spans(text: str) -> list[Span]:
+    nlp, matcher = _nlp()
+    doc = nlp.make_doc(text)
+    spans = []
+    for match_id, start, end in matcher(doc):
+        label = nlp.vocab.strings[match_id]
+        if label == "DATUM":
+            spans.append(Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "DATUM"))
+        else:  # a name: keep the trigger words, redact what follows
+            trigger_length = len(label.split("_")) - (2 if label.startswith("NAAM_LC_") else 1)
+            first = doc[start + trigger_length]
+            spans.append(Span(first.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM"))
+    return spans
+
+
+def find_pii(text: str) -> list[Span]:
+    """Non-overlapping PII spans; the longest wins where kinds overlap."""
+    candidates = sorted(_regex_spans(text) + _token_spans(text), key=lambda s: (s.start, -(s.end - s.start)))
+    chosen: list[Span] = []
+    for span in candidates:
+        if chosen and span.start < chosen[-1].end:
+            continue
+        chosen.append(span)
+    return chosen
+
+
+def redact(text: str) -> str:
+    for span in reversed(find_pii(text)):
+        text = text[:span.start] + f"[{span.kind}]" + text[span.end:]
+    return text

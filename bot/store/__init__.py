@@ -1,0 +1,1 @@
+"""Storage of the service: the only code that touches the database."""

@@ -1,0 +1,73 @@
+"""The redactor: what it must hide, and what it must leave alone."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from bot.redaction import elfproef, iban_valid, redact
+
+
+@pytest.mark.parametrize("text,expected", [
+    # BSN: only nine digits that pass the elfproef
+    ("mijn bsn is 111222333", "mijn bsn is [BSN]"),
+    ("BSN 1112.22.333 graag", "BSN [BSN] graag"),
+    ("bestelnummer 123456789", "bestelnummer 123456789"),  # fails the elfproef
+    # phone numbers
+    ("bel me op 06-12345678", "bel me op [TELEFOON]"),
+    ("mijn nummer: +31 6 1234 5678.", "mijn nummer: [TELEFOON]."),
+    ("vast 020-1234567 overdag", "vast [TELEFOON] overdag"),
+    ("0031 6 12345678", "[TELEFOON]"),
+    ("zorgprofiel vv4 sinds 2019", "zorgprofiel vv4 sinds 2019"),
+    # e-mail
+    ("mail naar jan.de.vries@example.nl aub", "mail naar [E-MAIL] aub"),
+    ("mijn e-mail werkt niet", "mijn e-mail werkt niet"),
+    # IBAN: only with a valid check
+    ("rekening NL91 ABNA 0417 1643 00", "rekening [IBAN]"),
+    ("NL91ABNA0417164301 klopt niet", "NL91ABNA0417164301 klopt niet"),
+    # postcode with house number
+    ("ik woon op 1234 AB 12", "ik woon op [ADRES]"),
+    ("postcode 3511AB, 7a", "postcode [ADRES]"),
+    ("wij wachten 2023 al", "wij wachten 2023 al"),
+    # dates of birth
+    ("geboren 12-03-1948", "geboren [DATUM]"),
+    ("ze is geboren op 3 maart 1950", "ze is geboren op [DATUM]"),
+    ("in maart kreeg ze een indicatie", "in maart kreeg ze een indicatie"),
+    # names after a trigger
+    ("Ik heet Jan de Vries en ik heb een vraag", "Ik heet [NAAM] de Vries en ik heb een vraag"),
+    ("mijn naam is Petra Jansen", "mijn naam is [NAAM]"),
+    ("ik heet jan", "ik heet [NAAM]"),
+    ("mijn moeder heet Annie", "mijn moeder heet [NAAM]"),
+    ("ik heet het welkom", "ik heet het welkom"),
+    ("ik ben blij met de uitleg", "ik ben blij met de uitleg"),
+])
+def test_redaction(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_several_kinds_in_one_message() -> None:
+    text = "Ik heet Karin, bel 0612345678 of mail karin@voorbeeld.nl, bsn 111222333"
+    assert redact(text) == "Ik heet [NAAM], bel [TELEFOON] of mail [E-MAIL], bsn [BSN]"
+
+
+def test_checks() -> None:
+    assert elfproef("111222333") and not elfproef("123456789") and not elfproef("000000000")
+    assert iban_valid("NL91ABNA0417164300") and not iban_valid("NL91ABNA0417164301")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_redaction_never_crashes_and_never_grows_pii(text: str) -> None:
+    once = redact(text)
+    assert redact(once) == once  # idempotent: redacted text holds nothing left to find
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.from_regex(r"06[0-9]{8}", fullmatch=True), st.text(alphabet="abc ", max_size=20))
+def test_any_mobile_number_is_hidden(number: str, noise: str) -> None:
+    assert number not in redact(f"{noise} {number} {noise}")
+
+
+def test_postcode_needs_a_house_number_and_no_everyday_word() -> None:
+    assert redact("wij wachten 2023 al 5 maanden") == "wij wachten 2023 al 5 maanden"
+    assert redact("3511 ab 7") == "[ADRES]"
+    assert redact("postcode 3511 AB") == "postcode 3511 AB"  # a region, not an address
