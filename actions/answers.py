@@ -15,6 +15,8 @@ from actions.content import Button, Reply, content
 from nlp.vocabulary import canonical, fold
 
 SECOND_FAILURE = 2
+NAVIGATION_WITHOUT_FLOW = ("where_was_i", "next_step", "go_back", "skip")
+FLOW_STARTS = ("start_route_guide", "start_choice_aid", "start_pgb_check", "start_personal_plan")
 
 
 ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
@@ -43,6 +45,13 @@ def latest_entities(tracker: Tracker) -> dict[str, str]:
     return entities_from(tracker.latest_message)
 
 
+def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: list[str] | None = None) -> None:
+    """Tell the web service what a message was about, for anonymous weekly figures (never shown)."""
+    payload = {key: value for key, value in (("topic", topic), ("signals", signals)) if value}
+    if payload:
+        dispatcher.utter_message(json_message=payload)
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
 
@@ -54,6 +63,9 @@ def choose_reply(intent: str, entities: dict[str, str], relation: str | None) ->
         return Reply(registry.dialogue_text(key, relation), registry.menu_buttons())
     if intent == "stop":  # outside a flow, or after a flow was cancelled
         return Reply(registry.dialogue_text("flow_cancelled"), registry.menu_buttons())
+    if intent in NAVIGATION_WITHOUT_FLOW:
+        return Reply(registry.dialogue_text("nothing_to_resume"),
+                     [Button(registry.topic_title(i) or i, f"/{i}") for i in FLOW_STARTS])
     if intent == "ask_term_meaning":
         return registry.explain_term(entities.get("begrip"))
     if intent == "ask_which_care_office":
@@ -78,7 +90,11 @@ class ActionAnswer(Action):
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         reply = choose_reply(intent, entities, relation)
         send(dispatcher, reply)
-        return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
+        report(dispatcher, topic=intent)
+        events = [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
+        if entities.get("relatie"):
+            events.append(SlotSet("relatie", entities["relatie"]))
+        return events
 
 
 class ActionTellMore(Action):
@@ -89,6 +105,7 @@ class ActionTellMore(Action):
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         reply = content().more(tracker.get_slot("last_answer"), tracker.get_slot("relatie"))
         send(dispatcher, reply)
+        report(dispatcher, topic="tell_more")
         return []
 
 
@@ -114,4 +131,5 @@ class ActionFallbackSuggest(Action):
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))
         send(dispatcher, reply)
+        report(dispatcher, topic="nlu_fallback")
         return [SlotSet("fallback_count", failures)]

@@ -6,7 +6,9 @@ it has no Rasa imports so it is unit-tested on its own.
 """
 from __future__ import annotations
 
+import os
 import string
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -61,8 +63,10 @@ class Content:
         self.answers: list[dict[str, Any]] = self._load("answers.yml").get("answers", [])
         self.terms: list[dict[str, Any]] = self._load("glossary.yml").get("terms", [])
         self.dialogue: dict[str, Any] = self._load("dialogue.yml")
-        self.settings: dict[str, Any] = self._load("settings.yml")
+        self.file_settings: dict[str, Any] = self._load("settings.yml")
+        self.settings: dict[str, Any] = self.file_settings
         self.regions: list[dict[str, Any]] = self._load("regions.yml").get("regions", [])
+        self.flows: dict[str, Any] = self._load("flows.yml")
         self._by_id = {item["id"]: item for item in self.answers}
 
     def _load(self, name: str) -> dict[str, Any]:
@@ -70,6 +74,14 @@ class Content:
         if not path.exists():
             return {}
         return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+    def apply_settings(self, changed: Mapping[str, Any]) -> None:
+        """Sections from the service replace the file's sections of the same name."""
+        merged = dict(self.file_settings)
+        for section, values in changed.items():
+            if isinstance(values, Mapping):
+                merged[section] = {**(self.file_settings.get(section) or {}), **values}
+        self.settings = merged
 
     # -- values a zorgkantoor configures ------------------------------------
     def values(self) -> dict[str, str]:
@@ -179,6 +191,21 @@ class Content:
         return Reply(self.dialogue_text("place_found", plaats=place.title(),
                                         regio=region["name"], zorgkantoor=region["zorgkantoor"]))
 
+    def flow_items(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        """(where, item) for every text in flows.yml: each is a dict with text and sources."""
+        def walk(where: str, node: Any) -> Iterable[tuple[str, dict[str, Any]]]:
+            if isinstance(node, dict):
+                if "text" in node and isinstance(node["text"], str):
+                    yield where, node
+                for key, child in node.items():
+                    if isinstance(child, (dict, list)):
+                        yield from walk(f"{where}.{key}", child)
+            elif isinstance(node, list):
+                for index, child in enumerate(node):
+                    name = child.get("id", index) if isinstance(child, dict) else index
+                    yield from walk(f"{where}.{name}", child)
+        yield from walk("flows.yml", self.flows)
+
     # -- dialogue snippets -----------------------------------------------------
     def dialogue_text(self, key: str, relation: str | None = None, **extra: str) -> str:
         entry = (self.dialogue.get("texts") or {}).get(key)
@@ -208,8 +235,27 @@ class Content:
 
 
 @lru_cache(maxsize=1)
-def content() -> Content:
+def _registry() -> Content:
     return Content()
+
+
+SETTINGS_REFRESH_SECONDS = 60.0
+_settings_checked_at = float("-inf")
+
+
+def content() -> Content:
+    """The registry, with contact details a beheerder changed in the staff portal (when deployed
+    next to the web service, SERVICE_URL set); the file's values when the service is unreachable."""
+    global _settings_checked_at
+    registry = _registry()
+    if os.environ.get("SERVICE_URL") and time.monotonic() - _settings_checked_at > SETTINGS_REFRESH_SECONDS:
+        _settings_checked_at = time.monotonic()
+        from actions.service_client import client  # late: the client imports nothing from here
+
+        fresh = client().settings()
+        if fresh:
+            registry.apply_settings(fresh)
+    return registry
 
 
 def placeholders_in(text: str) -> set[str]:

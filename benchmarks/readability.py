@@ -24,6 +24,8 @@ DIALOGUE_SAMPLES = {
     "plaats": "Utrecht", "regio": "Utrecht", "zorgkantoor": "Zilveren Kruis Zorgkantoor",
     "ontvanger": "Zorgkantoor Voorbeeldregio", "referentie": "WLZ-7K3M-Q9", "verwachting": "binnen 2 werkdagen",
     "samenvatting": "- Onderwerpen: Wat is een pgb?\n- Over wie: uw moeder\n- Contact: bellen", "waarde": "pgb",
+    "flow": "de keuzehulp", "nummer": "3", "totaal": "9", "titel": "De keuze",
+    "link": "https://www.zorgkantoor-voorbeeld.nl/plan/abc",
 }
 
 
@@ -52,6 +54,11 @@ def rendered_texts(content: Content) -> Iterator[tuple[str, str]]:
     for key, entry in (content.dialogue.get("texts") or {}).items():
         if len(entry["text"].split()) >= 4:  # button labels are not prose
             yield f"dialogue.yml {key}", content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES)
+    for where, entry in content.flow_items():
+        if len(entry["text"].split()) >= 4:
+            yield where, content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES)
+        if entry.get("todo"):
+            yield f"{where}.todo", content.render(entry["todo"])
 
 
 def score(where: str, text: str) -> ScoredText:

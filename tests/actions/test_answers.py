@@ -139,3 +139,30 @@ def test_opening_hours_with_gaps_are_listed_per_day(tmp_path) -> None:
     (tmp_path / "settings.yml").write_text(yaml.safe_dump({"openingstijden": {
         "maandag": "09:00-17:00", "woensdag": "09:00-17:00"}}))
     assert Content(tmp_path).opening_hours_text() == "maandag 09:00-17:00 uur, woensdag 09:00-17:00 uur"
+
+
+def test_answer_remembers_for_whom_the_question_is():
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    message = {"intent": {"name": "ask_wlz_who"}, "text": "is de wlz iets voor mijn moeder",
+               "entities": [{"entity": "relatie", "value": "moeder"}]}
+    tracker = Tracker("c", {"relatie": None}, message, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, tracker, {})
+    assert {"event": "slot", "timestamp": None, "name": "relatie", "value": "moeder"} in events
+    assert "Heeft uw moeder dat nodig?" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[-1]["custom"] == {"topic": "ask_wlz_who"}
+
+
+def test_contact_details_changed_by_a_beheerder_replace_the_file_values():
+    from actions.content import Content
+
+    registry = Content()
+    original = registry.values()["zorgkantoor_telefoon"]
+    registry.apply_settings({"zorgkantoor": {"telefoon": "0800-1234567"}, "openingstijden": {"zaterdag": "10:00-12:00"}})
+    assert registry.values()["zorgkantoor_telefoon"] == "0800-1234567" != original
+    assert registry.values()["zorgkantoor_naam"] == registry.file_settings["zorgkantoor"]["naam"]
+    assert "zaterdag 10:00-12:00" in registry.opening_hours_text()

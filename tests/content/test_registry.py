@@ -32,6 +32,7 @@ def all_items() -> list[tuple[str, dict]]:
     items = [(f"answers.yml {i['id']}", i) for i in CONTENT.answers]
     items += [(f"glossary.yml {t['id']}", t) for t in CONTENT.terms]
     items += [(f"dialogue.yml {k}", v) for k, v in CONTENT.dialogue["texts"].items()]
+    items += list(CONTENT.flow_items())
     return items
 
 
