@@ -1,0 +1,304 @@
+"""Staff API: sign in, review handoffs, change status, notes, reveal contact details, take over live.
+
+Advisers of the zorgkantoor see every handoff; an OCO partner sees only the
+handoffs to their organisation; a beheerder manages users and organisations.
+Revealing contact details and every status change are written to the audit log.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.live import citizen_channel, staff_channel
+from bot.redaction import redact
+from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, login, logout
+from bot.store.models import AuditLog, Conversation, Handoff, HandoffNote, Message, Organisation, Plan, StaffUser
+
+STATUSES = ("nieuw", "in_behandeling", "afgerond", "doorverwezen")
+# which status may follow which: a handoff is never silently reopened
+TRANSITIONS = {
+    "nieuw": {"in_behandeling", "doorverwezen"},
+    "in_behandeling": {"afgerond", "doorverwezen", "nieuw"},
+    "afgerond": set(),
+    "doorverwezen": set(),
+}
+BOT_RESUMES = "De medewerker is klaar met dit gesprek. U praat nu weer met de digitale assistent."
+STAFF_JOINS = "Een medewerker van het zorgkantoor praat nu met u mee."
+
+router = APIRouter(prefix="/staff/api", tags=["medewerkers"])
+
+
+def audit(session: Session, staff: Staff, action: str, handoff: Handoff | None = None, detail: str = "") -> None:
+    session.add(AuditLog(actor=staff.username, action=action, handoff_id=handoff.id if handoff else None,
+                         detail=detail or None))
+
+
+# -- signing in ---------------------------------------------------------------------------
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+@router.post("/login")
+def sign_in(body: LoginIn, request: Request, response: Response) -> dict:
+    settings = request.app.state.settings
+    with request.app.state.sessions() as session:
+        try:
+            cookie, staff = login(session, settings, body.username, body.password)
+        except LoginFailed as failed:
+            raise HTTPException(401, failed.message)
+    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", path="/",
+                        secure=settings.public_url.startswith("https"),
+                        max_age=int(settings.staff_session_hours * 3600))
+    return {"username": staff.username, "name": staff.display_name, "role": staff.role,
+            "csrf_token": staff.csrf_token}
+
+
+@router.post("/logout")
+def sign_out(request: Request, response: Response, staff: Staff = Depends(current_staff)) -> dict:
+    with request.app.state.sessions() as session:
+        logout(session, request.cookies.get(COOKIE))
+    response.delete_cookie(COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.get("/me")
+def me(staff: Staff = Depends(current_staff)) -> dict:
+    return {"username": staff.username, "name": staff.display_name, "role": staff.role,
+            "organisation_id": staff.organisation_id, "csrf_token": staff.csrf_token}
+
+
+class PresenceIn(BaseModel):
+    available: bool
+
+
+@router.post("/presence")
+def presence(body: PresenceIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    """An adviser says they are available for live chat (the portal repeats this while open)."""
+    with request.app.state.sessions() as session:
+        user = session.get(StaffUser, staff.id)
+        user.available = body.available and staff.role != "oco"
+        user.last_seen_at = datetime.now(timezone.utc)
+        session.commit()
+        return {"available": user.available}
+
+
+# -- handoffs -----------------------------------------------------------------------------
+def visible(staff: Staff):
+    """The handoffs this staff member may see."""
+    query = select(Handoff)
+    if staff.role == "oco":
+        query = query.where(Handoff.target == "oco", Handoff.organisation_id == staff.organisation_id)
+    return query
+
+
+def handoff_for(session: Session, staff: Staff, reference: str) -> Handoff:
+    found = session.scalar(visible(staff).where(Handoff.reference == reference.upper()))
+    if found is None:  # also for handoffs of another organisation: no hint they exist
+        raise HTTPException(404, "Deze overdracht bestaat niet of u mag hem niet zien.")
+    return found
+
+
+def _age_days(handoff: Handoff, now: datetime) -> int:
+    return (now - aware(handoff.created_at)).days
+
+
+def handoff_row(handoff: Handoff, organisations: dict[int, str], now: datetime) -> dict:
+    summary = handoff.summary or {}
+    return {"reference": handoff.reference, "status": handoff.status, "target": handoff.target,
+            "organisation": organisations.get(handoff.organisation_id or 0),
+            "contact_method": handoff.contact_method, "part_of_day": handoff.part_of_day,
+            "topics": summary.get("topics", []), "for_whom": summary.get("for_whom"),
+            "signals": summary.get("signals", []), "has_plan": handoff.plan_id is not None,
+            "assigned_to": handoff.assigned_to, "created_at": aware(handoff.created_at).isoformat(),
+            "age_days": _age_days(handoff, now)}
+
+
+@router.get("/handoffs")
+def list_handoffs(request: Request, staff: Staff = Depends(current_staff),
+                  status: Literal["nieuw", "in_behandeling", "afgerond", "doorverwezen"] | None = None,
+                  target: Literal["zorgkantoor", "oco"] | None = None,
+                  organisation_id: int | None = None,
+                  max_age_days: int | None = Query(None, ge=0, le=3650)) -> dict:
+    now = datetime.now(timezone.utc)
+    with request.app.state.sessions() as session:
+        query = visible(staff)
+        if target:
+            query = query.where(Handoff.target == target)
+        if organisation_id is not None:
+            query = query.where(Handoff.organisation_id == organisation_id)
+        if max_age_days is not None:
+            query = query.where(Handoff.created_at >= now - timedelta(days=max_age_days))
+        counts = {s: 0 for s in STATUSES}
+        filtered = query.subquery()
+        for row_status, count in session.execute(
+                select(filtered.c.status, func.count()).group_by(filtered.c.status)):
+            counts[row_status] = count
+        if status:
+            query = query.where(Handoff.status == status)
+        rows = session.scalars(query.order_by(Handoff.created_at.desc()).limit(500)).all()
+        organisations = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+        return {"counts": counts, "handoffs": [handoff_row(h, organisations, now) for h in rows]}
+
+
+@router.get("/handoffs/{reference}")
+def get_handoff(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    now = datetime.now(timezone.utc)
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        organisations = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+        conversation = session.get(Conversation, handoff.conversation_id)
+        messages = session.scalars(select(Message).where(Message.conversation_id == handoff.conversation_id)
+                                   .order_by(Message.id)).all()
+        notes = session.execute(select(HandoffNote, StaffUser.display_name)
+                                .join(StaffUser, HandoffNote.author_id == StaffUser.id, isouter=True)
+                                .where(HandoffNote.handoff_id == handoff.id).order_by(HandoffNote.id)).all()
+        plan = session.get(Plan, handoff.plan_id) if handoff.plan_id else None
+        detail = handoff_row(handoff, organisations, now)
+        detail.update({
+            "summary": handoff.summary or {},
+            "mode": conversation.mode if conversation else "bot",
+            "transcript": [{"id": m.id, "sender": m.sender, "text": m.text_redacted,
+                            "at": aware(m.created_at).isoformat(), "corrected_intent": m.corrected_intent}
+                           for m in messages],
+            "notes": [{"text": n.text, "author": name, "at": aware(n.created_at).isoformat()} for n, name in notes],
+            "plan": ({"labels": plan.labels, "answers": plan.answers} if plan else None),
+            "next_statuses": sorted(TRANSITIONS[handoff.status]),
+        })
+        return detail
+
+
+@router.post("/handoffs/{reference}/contact")
+def reveal_contact(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    """Contact details are shown only on purpose, and that is logged."""
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        audit(session, staff, "contact_getoond", handoff)
+        session.commit()
+        return {"phone": handoff.contact_phone, "email": handoff.contact_email,
+                "part_of_day": handoff.part_of_day, "contact_method": handoff.contact_method}
+
+
+class StatusIn(BaseModel):
+    status: Literal["nieuw", "in_behandeling", "afgerond", "doorverwezen"]
+
+
+@router.post("/handoffs/{reference}/status")
+def change_status(reference: str, body: StatusIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        if body.status not in TRANSITIONS[handoff.status]:
+            raise HTTPException(409, f"Van '{handoff.status}' naar '{body.status}' kan niet.")
+        audit(session, staff, "status", handoff, f"{handoff.status} -> {body.status}")
+        handoff.status = body.status
+        if body.status == "in_behandeling" and handoff.assigned_to is None:
+            handoff.assigned_to = staff.id
+        session.commit()
+        return {"reference": handoff.reference, "status": handoff.status}
+
+
+class AssignIn(BaseModel):
+    user_id: int | None = None  # None: assign to myself
+
+
+@router.post("/handoffs/{reference}/assign")
+def assign(reference: str, body: AssignIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        user_id = body.user_id or staff.id
+        user = session.get(StaffUser, user_id)
+        if user is None or not user.active:
+            raise HTTPException(422, "Deze medewerker bestaat niet.")
+        handoff.assigned_to = user_id
+        audit(session, staff, "toegewezen", handoff, f"aan {user.username}")
+        session.commit()
+        return {"reference": handoff.reference, "assigned_to": user_id}
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+@router.post("/handoffs/{reference}/notes")
+def add_note(reference: str, body: NoteIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    text = body.text.strip()
+    if not text:
+        raise HTTPException(422, "De notitie is leeg.")
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        session.add(HandoffNote(handoff_id=handoff.id, author_id=staff.id, text=text))
+        audit(session, staff, "notitie", handoff)
+        session.commit()
+        return {"ok": True}
+
+
+# -- live takeover ------------------------------------------------------------------------
+def _set_mode(request: Request, staff: Staff, reference: str, mode: str) -> Handoff:
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        conversation = session.get(Conversation, handoff.conversation_id)
+        if mode == "human" and conversation.mode == "human" and conversation.taken_over_by != staff.id:
+            raise HTTPException(409, "Een collega praat al met deze persoon.")
+        conversation.mode = mode
+        conversation.taken_over_by = staff.id if mode == "human" else None
+        notice = STAFF_JOINS if mode == "human" else BOT_RESUMES
+        session.add(Message(conversation_id=conversation.id, sender="system", text_redacted=notice))
+        audit(session, staff, "overgenomen" if mode == "human" else "teruggegeven", handoff)
+        if mode == "human" and handoff.status == "nieuw":
+            handoff.status = "in_behandeling"
+            handoff.assigned_to = handoff.assigned_to or staff.id
+        session.commit()
+        request.app.state.live.publish(citizen_channel(conversation.id),
+                                       {"mode": mode, "sender": "system", "text": notice})
+        return handoff
+
+
+@router.post("/handoffs/{reference}/takeover")
+def take_over(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    handoff = _set_mode(request, staff, reference, "human")
+    return {"reference": handoff.reference, "mode": "human"}
+
+
+@router.post("/handoffs/{reference}/release")
+def hand_back(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+    handoff = _set_mode(request, staff, reference, "bot")
+    return {"reference": handoff.reference, "mode": "bot"}
+
+
+class StaffMessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/handoffs/{reference}/messages")
+def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
+                    staff: Staff = Depends(current_staff)) -> dict:
+    text = body.text.strip()
+    if not text:
+        raise HTTPException(422, "Het bericht is leeg.")
+    with request.app.state.sessions() as session:
+        handoff = handoff_for(session, staff, reference)
+        conversation = session.get(Conversation, handoff.conversation_id)
+        if conversation.mode != "human" or conversation.taken_over_by != staff.id:
+            raise HTTPException(409, "Neem het gesprek eerst over.")
+        # staff text is stored redacted like the rest of the transcript; the citizen sees it whole
+        session.add(Message(conversation_id=conversation.id, sender="staff", text_redacted=redact(text)))
+        session.commit()
+        conversation_id = conversation.id
+    request.app.state.live.publish(citizen_channel(conversation_id),
+                                   {"mode": "human", "sender": "staff", "text": text})
+    return {"ok": True}
+
+
+@router.get("/handoffs/{reference}/events")
+async def staff_events(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> StreamingResponse:
+    """What the citizen types during a takeover, as server-sent events."""
+    with request.app.state.sessions() as session:
+        conversation_id = handoff_for(session, staff, reference).conversation_id
+    return StreamingResponse(request.app.state.live.stream(staff_channel(conversation_id)),
+                             media_type="text/event-stream", headers={"Cache-Control": "no-store"})

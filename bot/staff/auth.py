@@ -1,0 +1,156 @@
+"""Staff sign-in: argon2 password hashes, server-side sessions, CSRF tokens, lockout, roles.
+
+The session cookie holds a random value; the database keeps only its SHA-256, so
+a leaked database does not let anyone sign in. Every state-changing request must
+carry the session's CSRF token (header X-CSRF-Token or form field csrf_token).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from fastapi import HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.settings import Settings
+from bot.store.models import StaffSession, StaffUser
+
+COOKIE = "wlz_staff"
+ROLES = ("adviseur", "oco", "beheerder")
+hasher = PasswordHasher()
+# verified against when the username is unknown, so timing does not reveal which names exist
+_DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; we store UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 12:
+        raise ValueError("Een wachtwoord moet minstens 12 tekens hebben.")
+    return hasher.hash(password)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    organisation_id: int | None
+    csrf_token: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "beheerder"
+
+
+class LoginFailed(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+WRONG = "Gebruikersnaam of wachtwoord klopt niet."
+LOCKED = "Dit account is tijdelijk geblokkeerd na te veel pogingen. Probeer het over {minutes} minuten opnieuw."
+
+
+def login(session: Session, settings: Settings, username: str, password: str) -> tuple[str, Staff]:
+    """Check the password; return a new session's cookie value. Counts failures, locks after too many."""
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
+    now = utcnow()
+    if user is None or not user.active:
+        try:
+            hasher.verify(_DUMMY_HASH, password)
+        except VerifyMismatchError:
+            pass
+        raise LoginFailed(WRONG)
+    locked_until = aware(user.locked_until)
+    if locked_until and locked_until > now:
+        raise LoginFailed(LOCKED.format(minutes=settings.lockout_minutes))
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.lockout_after_failures:
+            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            user.failed_logins = 0
+            session.commit()
+            raise LoginFailed(LOCKED.format(minutes=settings.lockout_minutes))
+        session.commit()
+        raise LoginFailed(WRONG)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    user.failed_logins, user.locked_until, user.last_seen_at = 0, None, now
+    cookie = secrets.token_urlsafe(32)
+    row = StaffSession(id=_digest(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
+                       expires_at=now + timedelta(hours=settings.staff_session_hours))
+    session.add(row)
+    session.commit()
+    return cookie, _staff(user, row)
+
+
+def _staff(user: StaffUser, row: StaffSession) -> Staff:
+    return Staff(user.id, user.username, user.display_name, user.role, user.organisation_id, row.csrf_token)
+
+
+def logout(session: Session, cookie: str | None) -> None:
+    if cookie:
+        row = session.get(StaffSession, _digest(cookie))
+        if row is not None:
+            session.delete(row)
+            session.commit()
+
+
+def staff_for(session: Session, cookie: str | None) -> Staff | None:
+    if not cookie or len(cookie) > 100:
+        return None
+    row = session.get(StaffSession, _digest(cookie))
+    if row is None:
+        return None
+    now = utcnow()
+    if aware(row.expires_at) <= now:
+        session.delete(row)
+        session.commit()
+        return None
+    user = session.get(StaffUser, row.user_id)
+    if user is None or not user.active:
+        return None
+    user.last_seen_at = now
+    session.commit()
+    return _staff(user, row)
+
+
+def current_staff(request: Request) -> Staff:
+    """Dependency: the signed-in staff member; state-changing calls must carry the CSRF token."""
+    with request.app.state.sessions() as session:
+        staff = staff_for(session, request.cookies.get(COOKIE))
+    if staff is None:
+        raise HTTPException(401, "U bent niet ingelogd.")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        given = request.headers.get("x-csrf-token", "")
+        if not secrets.compare_digest(given.encode(), staff.csrf_token.encode()):
+            raise HTTPException(403, "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw.")
+    return staff
+
+
+def require_admin(staff: Staff) -> None:
+    if not staff.is_admin:
+        raise HTTPException(403, "Alleen een beheerder mag dit.")

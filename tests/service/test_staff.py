@@ -1,0 +1,308 @@
+"""The staff side: sign-in, roles, review of handoffs, audit, plans, retention and erasure."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from bot import cli
+from bot.main import PRIVATE_ANSWER, create_app
+from bot.presence import is_open
+from bot.rasa_client import RasaClient
+from bot.settings import Settings
+from bot.store.models import AuditLog, Conversation, Handoff, Message, Organisation, Plan, StaffUser
+
+TOKEN = "test-token-" + "x" * 20
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PASSWORD = "een lang wachtwoord 42"
+
+
+def rasa_reply(request: httpx.Request) -> httpx.Response:
+    body = request.read().decode()
+    if "plan" in body:  # the bot asks a persoonlijk-plan question
+        return httpx.Response(200, json=[{"text": "Vraag 2 van 9. Wat is belangrijk?"},
+                                         {"custom": {"private_answer": True}}])
+    return httpx.Response(200, json=[{"text": "Dag! Waar kan ik u mee helpen?"}])
+
+
+@pytest.fixture
+def app_client(database_url: str):
+    settings = Settings(database_url=database_url, internal_api_token=TOKEN, lockout_after_failures=3,
+                        public_url="https://wegwijzer.example.nl")
+    rasa = RasaClient(["http://rasa:5005"], 1.0, transport=httpx.MockTransport(rasa_reply))
+    # https: the session cookie is Secure when the public address is
+    with TestClient(create_app(settings, rasa=rasa), base_url="https://testserver") as client:
+        yield client
+
+
+def sessions(client: TestClient):
+    return client.app.state.sessions()
+
+
+def make_staff(client: TestClient, username: str, role: str = "adviseur", organisation: str | None = None):
+    with sessions(client) as session:
+        cli.add_staff(session, username, role, PASSWORD, organisation=organisation)
+
+
+def sign_in(client: TestClient, username: str) -> dict[str, str]:
+    response = client.post("/staff/api/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"X-CSRF-Token": response.json()["csrf_token"]}
+
+
+def new_handoff(client: TestClient, conversation: str, **changes) -> str:
+    body = {"conversation_id": conversation, "idempotency_key": f"{conversation}:0", "target": "zorgkantoor",
+            "contact_method": "telefoon", "phone": "0612345678", "part_of_day": "middag",
+            "summary": {"topics": ["ask_waiting"], "for_whom": "vader", "signals": ["wacht_te_lang"]},
+            "consent": True}
+    body.update(changes)
+    response = client.post("/internal/handoffs", json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return response.json()["reference"]
+
+
+def organisation_id(client: TestClient, name: str) -> int:
+    with sessions(client) as session:
+        return session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+# -- sign-in ----------------------------------------------------------------------------
+def test_sign_in_sets_an_httponly_cookie_and_hashes_the_password(app_client: TestClient) -> None:
+    make_staff(app_client, "anne")
+    response = app_client.post("/staff/api/login", json={"username": "Anne", "password": PASSWORD})
+    assert response.status_code == 200
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie
+    with sessions(app_client) as session:
+        user = session.scalar(select(StaffUser))
+    assert PASSWORD not in user.password_hash and user.password_hash.startswith("$argon2")
+
+
+def test_wrong_password_then_lockout_even_for_the_right_one(app_client: TestClient) -> None:
+    make_staff(app_client, "anne")
+    for _ in range(2):
+        wrong = app_client.post("/staff/api/login", json={"username": "anne", "password": "fout wachtwoord"})
+        assert wrong.status_code == 401 and wrong.json()["detail"] == "Gebruikersnaam of wachtwoord klopt niet."
+    locked = app_client.post("/staff/api/login", json={"username": "anne", "password": "fout wachtwoord"})
+    assert "geblokkeerd" in locked.json()["detail"]
+    right = app_client.post("/staff/api/login", json={"username": "anne", "password": PASSWORD})
+    assert right.status_code == 401 and "geblokkeerd" in right.json()["detail"]
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(app_client: TestClient) -> None:
+    response = app_client.post("/staff/api/login", json={"username": "niemand", "password": "iets"})
+    assert response.status_code == 401 and response.json()["detail"] == "Gebruikersnaam of wachtwoord klopt niet."
+
+
+def test_staff_api_needs_a_session_and_changes_need_the_csrf_token(app_client: TestClient) -> None:
+    assert app_client.get("/staff/api/handoffs").status_code == 401
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    reference = new_handoff(app_client, "conv-a")
+    refused = app_client.post(f"/staff/api/handoffs/{reference}/status", json={"status": "in_behandeling"})
+    assert refused.status_code == 403
+    allowed = app_client.post(f"/staff/api/handoffs/{reference}/status", json={"status": "in_behandeling"},
+                              headers=csrf)
+    assert allowed.status_code == 200
+
+
+def test_logout_ends_the_session(app_client: TestClient) -> None:
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    assert app_client.post("/staff/api/logout", headers=csrf).status_code == 200
+    assert app_client.get("/staff/api/me").status_code == 401
+
+
+# -- reviewing handoffs -----------------------------------------------------------------
+def test_adviser_sees_handoff_with_summary_and_redacted_transcript(app_client: TestClient) -> None:
+    chat = app_client.post("/api/chat", json={"message": "Ik heet Jan de Vries, mijn BSN is 111222333"}).json()
+    reference = new_handoff(app_client, chat["conversation_id"])
+    make_staff(app_client, "anne")
+    sign_in(app_client, "anne")
+    listed = app_client.get("/staff/api/handoffs").json()
+    assert listed["counts"]["nieuw"] == 1 and listed["handoffs"][0]["reference"] == reference
+    detail = app_client.get(f"/staff/api/handoffs/{reference}").json()
+    assert detail["summary"]["signals"] == ["wacht_te_lang"] and detail["for_whom"] == "vader"
+    texts = [m["text"] for m in detail["transcript"]]
+    assert texts[0] == "Ik heet [NAAM], mijn BSN is [BSN]"
+    assert "0612345678" not in str(detail)  # contact details only on purpose
+
+
+def test_revealing_contact_details_is_written_to_the_audit_log(app_client: TestClient) -> None:
+    reference = new_handoff(app_client, "conv-b")
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    shown = app_client.post(f"/staff/api/handoffs/{reference}/contact", headers=csrf).json()
+    assert shown["phone"] == "0612345678" and shown["part_of_day"] == "middag"
+    with sessions(app_client) as session:
+        entry = session.scalar(select(AuditLog).where(AuditLog.action == "contact_getoond"))
+    assert entry.actor == "anne" and entry.handoff_id is not None and "0612345678" not in (entry.detail or "")
+
+
+def test_status_follows_the_allowed_transitions(app_client: TestClient) -> None:
+    reference = new_handoff(app_client, "conv-c")
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    url = f"/staff/api/handoffs/{reference}/status"
+    assert app_client.post(url, json={"status": "afgerond"}, headers=csrf).status_code == 409
+    assert app_client.post(url, json={"status": "in_behandeling"}, headers=csrf).json()["status"] == "in_behandeling"
+    assert app_client.post(url, json={"status": "afgerond"}, headers=csrf).status_code == 200
+    assert app_client.post(url, json={"status": "nieuw"}, headers=csrf).status_code == 409
+    assert app_client.post(url, json={"status": "gesloten"}, headers=csrf).status_code == 422
+    filtered = app_client.get("/staff/api/handoffs", params={"status": "afgerond"}).json()
+    assert [h["reference"] for h in filtered["handoffs"]] == [reference]
+    assert filtered["counts"] == {"nieuw": 0, "in_behandeling": 0, "afgerond": 1, "doorverwezen": 0}
+
+
+def test_notes_and_assignment(app_client: TestClient) -> None:
+    reference = new_handoff(app_client, "conv-d")
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    assert app_client.post(f"/staff/api/handoffs/{reference}/notes", json={"text": "  "}, headers=csrf).status_code == 422
+    app_client.post(f"/staff/api/handoffs/{reference}/notes", json={"text": "Dochter belt terug"}, headers=csrf)
+    app_client.post(f"/staff/api/handoffs/{reference}/assign", json={}, headers=csrf)
+    detail = app_client.get(f"/staff/api/handoffs/{reference}").json()
+    assert detail["notes"][0]["text"] == "Dochter belt terug" and detail["assigned_to"] is not None
+
+
+def test_oco_partner_sees_only_handoffs_to_their_organisation(app_client: TestClient) -> None:
+    organisations = app_client.get("/internal/organisations", headers=AUTH).json()["organisations"]
+    mine, other = organisations[0], organisations[1]
+    to_mine = new_handoff(app_client, "conv-e", target="oco", organisation_id=mine["id"])
+    to_other = new_handoff(app_client, "conv-f", target="oco", organisation_id=other["id"])
+    to_office = new_handoff(app_client, "conv-g")
+    make_staff(app_client, "mee1", role="oco", organisation=mine["name"])
+    sign_in(app_client, "mee1")
+    seen = [h["reference"] for h in app_client.get("/staff/api/handoffs").json()["handoffs"]]
+    assert seen == [to_mine]
+    assert app_client.get(f"/staff/api/handoffs/{to_other}").status_code == 404
+    assert app_client.get(f"/staff/api/handoffs/{to_office}").status_code == 404
+
+
+def test_filters_by_target_and_age(app_client: TestClient) -> None:
+    old = new_handoff(app_client, "conv-h")
+    new_handoff(app_client, "conv-i", target="oco")
+    with sessions(app_client) as session:
+        row = session.scalar(select(Handoff).where(Handoff.reference == old))
+        row.created_at = datetime.now(timezone.utc) - timedelta(days=10)
+        session.commit()
+    make_staff(app_client, "anne")
+    sign_in(app_client, "anne")
+    recent = app_client.get("/staff/api/handoffs", params={"max_age_days": 5}).json()["handoffs"]
+    assert [h["target"] for h in recent] == ["oco"]
+    office = app_client.get("/staff/api/handoffs", params={"target": "zorgkantoor"}).json()["handoffs"]
+    assert [h["reference"] for h in office] == [old] and office[0]["age_days"] == 10
+
+
+# -- plans ------------------------------------------------------------------------------
+def plan_body(conversation: str = "conv-p") -> dict:
+    return {"conversation_id": conversation,
+            "answers": {"voor_wie": "voor mijn moeder", "belangrijk": "<script>alert(1)</script> haar kat",
+                        "dag": None},
+            "labels": {"voor_wie": "Voor wie", "belangrijk": "Wat belangrijk is", "dag": "Een gewone dag"}}
+
+
+def test_plan_is_stored_and_printable_by_its_link_with_escaped_text(app_client: TestClient) -> None:
+    created = app_client.post("/internal/plans", json=plan_body(), headers=AUTH).json()
+    assert created["url"].startswith("https://wegwijzer.example.nl/plan/")
+    page = app_client.get(created["url"].removeprefix("https://wegwijzer.example.nl"))
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert "voor mijn moeder" in page.text and "Niet ingevuld." in page.text
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
+    assert "@media print" in page.text
+    assert app_client.get("/plan/bestaat-niet").status_code == 404
+
+
+def test_plan_attaches_to_a_handoff_of_the_same_conversation_only(app_client: TestClient) -> None:
+    plan_id = app_client.post("/internal/plans", json=plan_body("conv-p"), headers=AUTH).json()["id"]
+    own = new_handoff(app_client, "conv-p", plan_id=str(plan_id))
+    foreign = new_handoff(app_client, "conv-q", plan_id=str(plan_id))
+    make_staff(app_client, "anne")
+    sign_in(app_client, "anne")
+    assert app_client.get(f"/staff/api/handoffs/{own}").json()["plan"]["answers"]["voor_wie"] == "voor mijn moeder"
+    assert app_client.get(f"/staff/api/handoffs/{foreign}").json()["plan"] is None
+
+
+def test_plan_answers_are_not_kept_in_the_transcript(app_client: TestClient) -> None:
+    first = app_client.post("/api/chat", json={"message": "ik wil een plan maken"}).json()
+    conversation = first["conversation_id"]
+    app_client.post("/api/chat", json={"conversation_id": conversation, "message": "Mijn kleinkinderen, Piet en Ans"})
+    with sessions(app_client) as session:
+        texts = list(session.scalars(select(Message.text_redacted).where(Message.sender == "user")
+                                     .order_by(Message.id)))
+    assert texts == ["ik wil een plan maken", PRIVATE_ANSWER]
+
+
+def test_plan_answers_that_are_too_long_are_refused_in_dutch(app_client: TestClient) -> None:
+    body = plan_body()
+    body["answers"]["dag"] = "x" * 2001
+    response = app_client.post("/internal/plans", json=body, headers=AUTH)
+    assert response.status_code == 422 and "te lang" in response.json()["detail"]
+
+
+# -- retention and erasure --------------------------------------------------------------
+def test_purge_deletes_what_is_older_than_the_retention_period(app_client: TestClient) -> None:
+    app_client.post("/internal/plans", json=plan_body("conv-old"), headers=AUTH)
+    new_handoff(app_client, "conv-old")
+    new_handoff(app_client, "conv-new")
+    with sessions(app_client) as session:
+        session.get(Conversation, "conv-old").created_at = datetime.now(timezone.utc) - timedelta(days=31)
+        session.commit()
+        counted = cli.purge(session, days=30)
+    assert counted["conversations"] == 1 and counted["handoffs"] == 1
+    with sessions(app_client) as session:
+        assert [c.id for c in session.scalars(select(Conversation))] == ["conv-new"]
+        assert session.scalars(select(Plan)).all() == []
+        assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-new"]
+
+
+def test_erase_by_reference_removes_one_person_only(app_client: TestClient) -> None:
+    app_client.post("/api/chat", json={"conversation_id": "conv-x", "message": "hallo"})
+    reference = new_handoff(app_client, "conv-x")
+    new_handoff(app_client, "conv-y")
+    with sessions(app_client) as session:
+        assert cli.erase(session, reference.lower())
+        assert not cli.erase(session, "WLZ-0000-00")
+    with sessions(app_client) as session:
+        assert session.get(Conversation, "conv-x") is None
+        assert session.scalars(select(Message).where(Message.conversation_id == "conv-x")).all() == []
+        assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-y"]
+
+
+def test_cli_refuses_a_short_password_and_an_oco_user_without_organisation(app_client: TestClient) -> None:
+    with sessions(app_client) as session:
+        with pytest.raises(ValueError, match="12 tekens"):
+            cli.add_staff(session, "kort", "adviseur", "kort")
+        with pytest.raises(ValueError, match="organisatie"):
+            cli.add_staff(session, "mee2", "oco", PASSWORD)
+
+
+# -- presence ---------------------------------------------------------------------------
+HOURS = {"maandag": "08:30-17:00", "zaterdag": None}
+
+
+@pytest.mark.parametrize("moment,expected", [
+    (datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc), True),     # monday 10:00 in Amsterdam
+    (datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc), False),    # monday 08:00 in Amsterdam
+    (datetime(2026, 11, 23, 16, 0, tzinfo=timezone.utc), False),   # monday 17:00: closed
+    (datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc), False),   # saturday
+])
+def test_opening_hours_in_dutch_time(moment: datetime, expected: bool) -> None:
+    assert is_open(HOURS, moment) is expected
+
+
+def test_live_chat_is_offered_only_when_an_adviser_is_available(app_client: TestClient) -> None:
+    from bot.presence import adviser_available
+    settings = app_client.app.state.settings
+    now = datetime.now(timezone.utc)
+    make_staff(app_client, "anne")
+    with sessions(app_client) as session:
+        assert not adviser_available(session, settings, now)
+    csrf = sign_in(app_client, "anne")
+    assert app_client.post("/staff/api/presence", json={"available": True}, headers=csrf).json()["available"]
+    with sessions(app_client) as session:
+        assert adviser_available(session, settings, now)
+        assert not adviser_available(session, settings, now + timedelta(seconds=settings.presence_seconds + 5))

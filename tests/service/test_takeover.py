@@ -1,0 +1,160 @@
+"""Live takeover both ways, over a real HTTP server with server-sent events.
+
+A citizen chats with the bot, an adviser takes over, they exchange messages in
+real time, the adviser hands back and the bot answers again.
+"""
+from __future__ import annotations
+
+import json
+import queue
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import select
+
+from bot import cli
+from bot.main import create_app
+from bot.rasa_client import RasaClient
+from bot.settings import Settings
+from bot.staff.api import BOT_RESUMES, STAFF_JOINS
+from bot.store.models import Message
+
+TOKEN = "test-token-" + "y" * 20
+PASSWORD = "een lang wachtwoord 42"
+
+
+class CountingRasa:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        return httpx.Response(200, json=[{"text": "Ik ben de digitale assistent."}])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_reachable() -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def server(request, sqlite_url: str):
+    """The relay in one process, and through Redis pub/sub as with several web workers."""
+    if request.param == "redis" and not redis_reachable():
+        pytest.skip("Redis not reachable on 127.0.0.1:6379")
+    rasa = CountingRasa()
+    settings = Settings(database_url=sqlite_url, internal_api_token=TOKEN,
+                        redis_url="redis://127.0.0.1:6379/5" if request.param == "redis" else "")
+    app = create_app(settings, rasa=RasaClient(["http://rasa:5005"], 1.0, transport=httpx.MockTransport(rasa)))
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", app, rasa
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+def listen(url: str, cookies: dict | None = None) -> tuple[queue.Queue, threading.Event]:
+    """Read server-sent events in the background; put each data payload on a queue."""
+    events: queue.Queue = queue.Queue()
+    connected = threading.Event()
+
+    def run() -> None:
+        try:
+            with httpx.Client(timeout=httpx.Timeout(5.0, read=30.0), cookies=cookies) as client:
+                with client.stream("GET", url) as response:
+                    for line in response.iter_lines():
+                        connected.set()
+                        if line.startswith("data: "):
+                            events.put(json.loads(line[6:]))
+        except httpx.HTTPError:
+            pass  # the server stops at the end of the test while the stream is open
+
+    threading.Thread(target=run, daemon=True).start()
+    assert connected.wait(5), f"no event stream at {url}"
+    return events, connected
+
+
+def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
+    base, app, rasa = server
+    citizen = httpx.Client(base_url=base, timeout=5)
+    first = citizen.post("/api/chat", json={"message": "Hallo"}).json()
+    conversation = first["conversation_id"]
+    assert first["mode"] == "bot" and rasa.calls == 1
+
+    handoff = citizen.post("/internal/handoffs", headers={"Authorization": f"Bearer {TOKEN}"}, json={
+        "conversation_id": conversation, "idempotency_key": f"{conversation}:0", "target": "zorgkantoor",
+        "contact_method": "chat", "consent": True}).json()
+    reference = handoff["reference"]
+    with app.state.sessions() as session:
+        cli.add_staff(session, "anne", "adviseur", PASSWORD)
+    staff = httpx.Client(base_url=base, timeout=5)
+    csrf = {"X-CSRF-Token": staff.post("/staff/api/login", json={"username": "anne", "password": PASSWORD})
+            .json()["csrf_token"]}
+
+    to_citizen, _ = listen(f"{base}/api/chat/{conversation}/events")
+    to_staff, _ = listen(f"{base}/staff/api/handoffs/{reference}/events", cookies=dict(staff.cookies))
+
+    assert staff.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf).json()["mode"] == "human"
+    assert to_citizen.get(timeout=5) == {"mode": "human", "sender": "system", "text": STAFF_JOINS}
+
+    staff.post(f"/staff/api/handoffs/{reference}/messages", json={"text": "Goedemiddag, met Anne."}, headers=csrf)
+    assert to_citizen.get(timeout=5) == {"mode": "human", "sender": "staff", "text": "Goedemiddag, met Anne."}
+
+    reply = citizen.post("/api/chat", json={"conversation_id": conversation,
+                                            "message": "Mijn moeder wacht al lang, bel 0612345678"}).json()
+    assert reply == {"conversation_id": conversation, "mode": "human", "messages": []}
+    assert to_staff.get(timeout=5) == {"sender": "user", "text": "Mijn moeder wacht al lang, bel 0612345678"}
+    assert rasa.calls == 1  # the bot stays silent while a person talks
+
+    assert staff.post(f"/staff/api/handoffs/{reference}/release", headers=csrf).json()["mode"] == "bot"
+    assert to_citizen.get(timeout=5) == {"mode": "bot", "sender": "system", "text": BOT_RESUMES}
+    again = citizen.post("/api/chat", json={"conversation_id": conversation, "message": "Dank u"}).json()
+    assert again["mode"] == "bot" and again["messages"][0]["text"] == "Ik ben de digitale assistent."
+    assert rasa.calls == 2
+
+    with app.state.sessions() as session:
+        transcript = [(m.sender, m.text_redacted) for m in session.scalars(
+            select(Message).where(Message.conversation_id == conversation).order_by(Message.id))]
+    assert transcript == [
+        ("user", "Hallo"), ("bot", "Ik ben de digitale assistent."), ("system", STAFF_JOINS),
+        ("staff", "Goedemiddag, met Anne."), ("user", "Mijn moeder wacht al lang, bel [TELEFOON]"),
+        ("system", BOT_RESUMES), ("user", "Dank u"), ("bot", "Ik ben de digitale assistent.")]
+
+
+def test_a_second_adviser_cannot_take_over_a_conversation_in_use(server) -> None:
+    base, app, _ = server
+    citizen = httpx.Client(base_url=base, timeout=5)
+    conversation = citizen.post("/api/chat", json={"message": "Hallo"}).json()["conversation_id"]
+    reference = citizen.post("/internal/handoffs", headers={"Authorization": f"Bearer {TOKEN}"}, json={
+        "conversation_id": conversation, "idempotency_key": "k", "target": "zorgkantoor",
+        "contact_method": "chat", "consent": True}).json()["reference"]
+    clients = []
+    for name in ("anne", "bram"):
+        with app.state.sessions() as session:
+            cli.add_staff(session, name, "adviseur", PASSWORD)
+        client = httpx.Client(base_url=base, timeout=5)
+        token = client.post("/staff/api/login", json={"username": name, "password": PASSWORD}).json()["csrf_token"]
+        clients.append((client, {"X-CSRF-Token": token}))
+    (anne, anne_csrf), (bram, bram_csrf) = clients
+    assert anne.post(f"/staff/api/handoffs/{reference}/takeover", headers=anne_csrf).status_code == 200
+    assert bram.post(f"/staff/api/handoffs/{reference}/takeover", headers=bram_csrf).status_code == 409
+    refused = bram.post(f"/staff/api/handoffs/{reference}/messages", json={"text": "Hallo"}, headers=bram_csrf)
+    assert refused.status_code == 409
