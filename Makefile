@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 PIPELINE_INPUTS := nlp/build_pipeline.py nlp/entities.yml content/glossary.yml content/regions.yml
 
-.PHONY: help run test setup browser train lock benchmark-nlu clean
+.PHONY: help run test setup browser train lock benchmark-nlu benchmark-load audit clean
 
 help:
 	@echo "make run   - install what is missing, train if needed, start the assistant on http://127.0.0.1:8000"
@@ -65,6 +65,17 @@ lock:
 
 benchmark-nlu: setup
 	$(RASA_ENV)/bin/python -m benchmarks.nlu
+
+benchmark-load: setup train
+	$(WEB_ENV)/bin/python -m benchmarks.load
+
+# Known vulnerabilities in both environments. Needs PyPI's per-release JSON API
+# (pypi.org/pypi/<name>/<version>/json); accepted findings: requirements/audit-accepted.txt
+audit: setup
+	$(WEB_ENV)/bin/pip-audit --progress-spinner off --path $(RASA_ENV)/lib/python3.10/site-packages \
+	  $$(sed -e 's/#.*//' -e '/^\s*$$/d' -e 's/^/--ignore-vuln /' requirements/audit-accepted.txt)
+	$(WEB_ENV)/bin/pip-audit --progress-spinner off --path $(WEB_ENV)/lib/python3.11/site-packages \
+	  $$(sed -e 's/#.*//' -e '/^\s*$$/d' -e 's/^/--ignore-vuln /' requirements/audit-accepted.txt)
 
 clean:
 	rm -rf .venv build models results var

@@ -108,7 +108,7 @@ URGENT_WORDS = ("spoed", "crisis", "noodgeval", "gaat niet meer", "kan niet meer
 PGB_INTENTS = {"ask_pgb_what", "ask_pgb_conditions", "ask_pgb_interview", "ask_pgb_duties",
                "ask_pgb_representative", "ask_pgb_not_possible", "start_pgb_check"}
 NOT_TOPICS = {"greet", "goodbye", "thank", "affirm", "deny", "help", "bot_challenge", "insult", "english",
-              "tell_more", "inform_for_whom", "nlu_fallback", "request_human", "request_callback",
+              "tell_more", "inform_for_whom", "inform", "nlu_fallback", "request_human", "request_callback",
               "next_step", "go_back", "where_was_i", "skip", "stop", "restart", "out_of_scope"}
 
 

@@ -45,7 +45,9 @@ class ActionPrepareHandoff(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
         events: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
-        if tracker.latest_message.get("intent", {}).get("name") == "request_callback":
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        dispatcher.utter_message(json_message={"topic": intent or "request_human"})
+        if intent == "request_callback":
             events.append(SlotSet("handoff_method", "telefoon"))
         return events
 
@@ -195,8 +197,15 @@ class ActionAskHandoffEmail(Action):
 
 
 def user_messages(tracker: Tracker) -> list[dict[str, Any]]:
-    return [{"text": e.get("text") or "", "intent": (e.get("parse_data") or {}).get("intent", {}).get("name")}
-            for e in tracker.events if e.get("event") == "user"]
+    """What the person asked, outside forms: answers inside a flow or form are no topics or questions."""
+    messages, active_loop = [], None
+    for event in tracker.events:
+        if event.get("event") == "active_loop":
+            active_loop = event.get("name")
+        elif event.get("event") == "user" and active_loop is None:
+            messages.append({"text": event.get("text") or "",
+                             "intent": (event.get("parse_data") or {}).get("intent", {}).get("name")})
+    return messages
 
 
 def flow_signals(tracker: Tracker) -> list[str]:

@@ -47,6 +47,10 @@ class ServiceClient:
             found = found.get("organisations")
         return found if isinstance(found, list) else []
 
+    def settings(self) -> dict[str, Any] | None:
+        found = self._call("GET", "/internal/settings")
+        return found if isinstance(found, dict) else None
+
     def staff_online(self) -> bool:
         found = self._call("GET", "/internal/staff-online")
         return bool(found and found.get("online"))

@@ -1,23 +1,28 @@
-"""The zorgkantoor's contact details, from the editable content/settings.yml."""
+"""The zorgkantoor's contact details: content/settings.yml with a beheerder's changes."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
+from typing import Any, Mapping
 
 
-def contact_details(content_dir: Path) -> dict[str, str]:
-    path = content_dir / "settings.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    office = (data or {}).get("zorgkantoor") or {}
+def contact_details(settings: Mapping[str, Any]) -> dict[str, str]:
+    office = settings.get("zorgkantoor") or {}
     return {"naam": str(office.get("naam", "het zorgkantoor")),
             "telefoon": str(office.get("telefoon", "")),
             "email": str(office.get("email", ""))}
 
 
-def unavailable_message(content_dir: Path) -> str:
-    details = contact_details(content_dir)
+def unavailable_message(settings: Mapping[str, Any]) -> str:
+    details = contact_details(settings)
     text = "De digitale assistent is even niet bereikbaar. Probeer het over een paar minuten opnieuw."
     if details["telefoon"]:
         text += f" Of bel {details['naam']}: {details['telefoon']}."
+    return text
+
+
+def no_answer_message(settings: Mapping[str, Any]) -> str:
+    details = contact_details(settings)
+    text = ("Sorry, ik kan u nu even geen antwoord geven. Er is niets misgegaan met uw gegevens. "
+            "Probeer het over een paar minuten opnieuw.")
+    if details["telefoon"]:
+        text += f" Liever meteen iemand spreken? Bel {details['naam']}: {details['telefoon']}."
     return text

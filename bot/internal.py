@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.redaction import redact
-from bot.store.models import Conversation, Handoff, Organisation
+from bot.presence import staff_online as staff_online_now
+from bot.staff.admin import effective_settings
+from bot.store.models import Conversation, Handoff, Organisation, Plan
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
 PHONE = re.compile(r"0\d{7,10}")
@@ -52,7 +54,7 @@ class HandoffIn(BaseModel):
     email: str | None = None
     part_of_day: str | None = Field(None, max_length=20)
     summary: SummaryIn = Field(default_factory=SummaryIn)
-    plan_id: str | None = None
+    plan_id: str | None = Field(None, max_length=20)
     consent: bool
 
     @field_validator("phone")
@@ -92,8 +94,9 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
             session.add(Conversation(id=body.conversation_id))
         summary = body.summary.model_dump()
         summary["unanswered"] = [redact(q) for q in summary["unanswered"]]
-        summary["plan_id"] = body.plan_id
-        handoff = Handoff(reference=new_reference(), idempotency_key=body.idempotency_key,
+        plan = _own_plan(session, body.plan_id, body.conversation_id)
+        summary["plan_id"] = plan.id if plan else None
+        handoff = Handoff(plan_id=plan.id if plan else None, reference=new_reference(), idempotency_key=body.idempotency_key,
                           conversation_id=body.conversation_id, target=body.target,
                           organisation_id=body.organisation_id, contact_method=body.contact_method,
                           contact_phone=body.phone, contact_email=body.email, part_of_day=body.part_of_day,
@@ -119,7 +122,50 @@ def organisations(request: Request, kind: str = "oco") -> dict[str, list[dict]]:
                                   for o in rows]}
 
 
+def _own_plan(session, plan_id: str | None, conversation_id: str) -> Plan | None:
+    """A plan may only be attached to a handoff from the same conversation."""
+    if not plan_id or not plan_id.isdigit():
+        return None
+    plan = session.get(Plan, int(plan_id))
+    return plan if plan is not None and plan.conversation_id == conversation_id else None
+
+
+class PlanIn(BaseModel):
+    conversation_id: str = Field(max_length=64)
+    answers: dict[str, str | None] = Field(max_length=20)
+    labels: dict[str, str] = Field(default_factory=dict, max_length=20)
+
+    @field_validator("answers")
+    @classmethod
+    def short_answers(cls, value: dict[str, str | None]) -> dict[str, str | None]:
+        if any(len(k) > 40 or (v is not None and len(v) > 2000) for k, v in value.items()):
+            raise ValueError("Een antwoord in het plan is te lang.")
+        return value
+
+
+@router.post("/plans")
+def create_plan(body: PlanIn, request: Request) -> dict[str, str | int]:
+    """Store a persoonlijk plan the person agreed to keep; the link holds an unguessable token."""
+    with request.app.state.sessions() as session:
+        if session.get(Conversation, body.conversation_id) is None:
+            session.add(Conversation(id=body.conversation_id))
+        plan = Plan(token=secrets.token_urlsafe(24), conversation_id=body.conversation_id,
+                    answers=body.answers, labels=body.labels)
+        session.add(plan)
+        session.commit()
+        base = request.app.state.settings.public_url.rstrip("/")
+        return {"id": plan.id, "url": f"{base}/plan/{plan.token}"}
+
+
+@router.get("/settings")
+def editable_settings(request: Request) -> dict:
+    """content/settings.yml with a beheerder's changes, for the action server's texts."""
+    with request.app.state.sessions() as session:
+        merged = effective_settings(session, request.app.state.settings.content_dir)
+    return {key: merged.get(key) or {} for key in ("zorgkantoor", "openingstijden", "overdracht")}
+
+
 @router.get("/staff-online")
-def staff_online() -> dict[str, bool]:
-    # Live chat needs the staff portal (presence of advisers); until then, call back or e-mail.
-    return {"online": False}
+def staff_online(request: Request) -> dict[str, bool]:
+    """Live chat is offered only within opening hours and while an adviser is available."""
+    return {"online": staff_online_now(request.app.state.sessions, request.app.state.settings)}

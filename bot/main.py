@@ -4,6 +4,8 @@ Run: uvicorn bot.main:create_app --factory
 """
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 from http import HTTPStatus
 from contextlib import asynccontextmanager
@@ -11,27 +13,52 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import internal
-from bot.contact import unavailable_message
+from bot.live import citizen_channel, make_hub, staff_channel
+from bot.staff import api as staff_api
+from bot.staff import admin, insights
+from bot.staff.admin import effective_settings, file_settings
+from bot.contact import no_answer_message, unavailable_message
 from bot.organisations import sync_organisations
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.ratelimit import make_limiter
+from bot.turns import TurnBusy, TurnLocks
 from bot.redaction import redact
-from bot.schemas import ChatRequest, ChatResponse, messages_from_rasa
+from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages_from_rasa
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
-from bot.store.models import Conversation, Message
+from bot.store.models import Conversation, Message, Plan
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes: typed text renders as text
+PLAN_GONE = ('<!doctype html><html lang="nl"><meta charset="utf-8"><title>Plan niet gevonden</title>'
+             '<main><h1>Dit plan bestaat niet (meer)</h1><p>Plannen worden na een tijd verwijderd. '
+             'U kunt in de chat een nieuw plan maken.</p><p><a href="/">Naar de chat</a></p></main></html>')
+PRIVATE_ANSWER = "[antwoord voor het persoonlijk plan, niet bewaard]"
 
 
 class DutchError(Exception):
-    def __init__(self, status: int, detail: str):
-        self.status, self.detail = status, detail
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None):
+        self.status, self.detail, self.headers = status, detail, headers
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """A message without control and direction-override characters, and without outer spaces."""
+    return CONTROL.sub("", text).strip()
 
 
 def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> FastAPI:
@@ -45,16 +72,25 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         sync_organisations(app.state.sessions, settings.content_dir / "organisations.yml")
         app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
         yield
-        await app.state.rasa.close()
+        if rasa is None:  # a client handed in (tests) belongs to the caller
+            await app.state.rasa.close()
         engine.dispose()
 
     app = FastAPI(title="Wlz-wegwijzer", lifespan=lifespan,
                   description="Chat-API van de Wlz-wegwijzer van het zorgkantoor.")
     app.state.settings = settings
+    app.state.live = make_hub(settings.redis_url)
+    app.state.limiter = make_limiter(settings.redis_url)
+    app.state.turns = TurnLocks(settings.redis_url)
+    if settings.widget_origin_list:
+        # the widget on the zorgkantoor's own site talks to this service: allow exactly those sites,
+        # without cookies (the chat needs none; the staff portal's cookies stay same-site)
+        app.add_middleware(CORSMiddleware, allow_origins=settings.widget_origin_list, allow_credentials=False,
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
 
     @app.exception_handler(DutchError)
     async def dutch_error(request: Request, error: DutchError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, status_code=error.status)
+        return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -71,6 +107,12 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         detail = error.detail if error.detail != standard else texts.get(error.status_code, "Er ging iets mis.")
         return JSONResponse({"detail": detail}, status_code=error.status_code)
 
+    @app.exception_handler(SQLAlchemyError)
+    async def storage_down(request: Request, error: SQLAlchemyError) -> JSONResponse:
+        log.warning("database error: %s", type(error).__name__)
+        return JSONResponse({"detail": "De opslag is even niet bereikbaar. Er is niets verloren gegaan. "
+                                       "Probeer het over een paar minuten opnieuw."}, status_code=503)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         return JSONResponse({"detail": "Er ging iets mis bij ons. Probeer het later opnieuw."},
@@ -80,37 +122,150 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        """Refuse oversized bodies before reading them (a chat message is a few hundred bytes)."""
+        length = request.headers.get("content-length")
+        if length and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            return JSONResponse({"detail": "Dit bericht is te groot. Stuur een korter bericht."}, status_code=413)
+        return await call_next(request)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.url.path.startswith("/staff"):
+            # the portal: own scripts and styles only, never inside a frame
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Cache-Control"] = "no-store"
+        elif request.url.path in ("/", "/health") or request.url.path.startswith("/plan/"):
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'")
+        return response
+
+    @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
+    async def staff_portal() -> FileResponse:
+        return FileResponse(TEMPLATES / "portal.html", media_type="text/html")
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def chat_page() -> FileResponse:
         return FileResponse(TEMPLATES / "chat.html", media_type="text/html")
 
-    @app.post("/api/chat", response_model=ChatResponse)
+    @app.post("/api/chat", response_model=ChatResponse, response_model_exclude_none=True)
     async def chat(body: ChatRequest, request: Request) -> ChatResponse:
-        text = body.message.strip()
+        text = clean_text(body.message)
         if not text:
             raise DutchError(422, "Uw bericht is leeg. Typ eerst een vraag.")
         if len(text) > settings.max_message_length:
             raise DutchError(422, f"Uw bericht is te lang. Houd het korter dan "
                                   f"{settings.max_message_length} tekens.")
         conversation_id = body.conversation_id or str(uuid.uuid4())
-        record(request, conversation_id, "user", text)
+        client = request.client.host if request.client else "onbekend"
+        limiter = request.app.state.limiter
+        if not (limiter.hit(f"client:{client}", settings.rate_per_client, 60)
+                and limiter.hit(f"conv:{conversation_id}", settings.rate_per_conversation, 60)):
+            raise DutchError(429, "U stuurt veel berichten kort na elkaar. Wacht een minuut en probeer het "
+                                  "dan opnieuw.", headers={"Retry-After": "60"})
+        try:
+            async with request.app.state.turns.turn(conversation_id):
+                return await one_turn(request, conversation_id, text)
+        except TurnBusy:
+            raise DutchError(429, "Uw vorige bericht wordt nog verwerkt. Wacht even en probeer het opnieuw.",
+                             headers={"Retry-After": "5"})
+
+    async def one_turn(request: Request, conversation_id: str, text: str) -> ChatResponse:
+        try:  # database work runs in the thread pool: the event loop keeps serving other people
+            mode, message_id = await run_in_threadpool(record_user, request, conversation_id, text)
+        except SQLAlchemyError:
+            # storage is down: still help the person; only the transcript misses this turn
+            log.warning("could not store a chat message (database unavailable)")
+            mode, message_id = "bot", None
+        if mode == "human":  # an adviser has taken over: relay, do not ask the bot
+            await run_in_threadpool(request.app.state.live.publish, staff_channel(conversation_id),
+                                    {"sender": "user", "text": text})
+            return ChatResponse(conversation_id=conversation_id, mode="human", messages=[])
         try:
             replies = await request.app.state.rasa.send(conversation_id, text)
         except RasaUnavailable:
-            raise DutchError(503, unavailable_message(settings.content_dir))
-        messages = messages_from_rasa(replies)
-        for message in messages:
-            record(request, conversation_id, "bot", message.text)
+            raise DutchError(503, unavailable_message(await run_in_threadpool(current_settings, request)))
+        messages = messages_from_rasa(replies, plan_prefix=settings.public_url.rstrip("/") + "/plan/")
+        if not messages:  # Rasa answered nothing: its action server is down or an action failed
+            fallback_settings = await run_in_threadpool(current_settings, request)
+            messages = [ChatMessage(sender="system", text=no_answer_message(fallback_settings),
+                                    buttons=[Button(title="Praat met een medewerker", payload="/request_human")])]
+        customs = [r.get("custom") for r in replies if isinstance(r.get("custom"), dict)]
+        try:
+            await run_in_threadpool(store_replies, request, conversation_id, message_id, messages, customs)
+        except SQLAlchemyError:
+            log.warning("could not store the replies (database unavailable)")
         return ChatResponse(conversation_id=conversation_id, messages=messages)
 
-    def record(request: Request, conversation_id: str, sender: str, text: str) -> None:
-        """Store a message, redacted: the transcript never holds personal data."""
+    def store_replies(request: Request, conversation_id: str, message_id: int | None,
+                      messages: list[ChatMessage], customs: list[dict]) -> None:
         with request.app.state.sessions() as session:
-            if session.get(Conversation, conversation_id) is None:
-                session.add(Conversation(id=conversation_id))
-            session.add(Message(conversation_id=conversation_id, sender=sender, text_redacted=redact(text)))
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None or message_id is None:
+                return
+            conversation.next_answer_private = any(c.get("private_answer") for c in customs)
+            asked = session.get(Message, message_id)
+            asked.topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
+            signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
+            asked.signals = signals or None
+            for message in messages:
+                session.add(Message(conversation_id=conversation_id, sender=message.sender,
+                                    text_redacted=redact(message.text)))
             session.commit()
 
+    def current_settings(request: Request) -> dict:
+        """Settings with a beheerder's changes; the file alone when the database is unreachable."""
+        try:
+            with request.app.state.sessions() as session:
+                return effective_settings(session, settings.content_dir)
+        except SQLAlchemyError:
+            return file_settings(settings.content_dir)
+
+    def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int]:
+        """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
+        with request.app.state.sessions() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                conversation = Conversation(id=conversation_id)
+                session.add(conversation)
+            stored = PRIVATE_ANSWER if conversation.next_answer_private else redact(text)
+            message = Message(conversation_id=conversation_id, sender="user", text_redacted=stored)
+            session.add(message)
+            session.commit()
+            return conversation.mode, message.id
+
+    @app.get("/api/chat/{conversation_id}/events", include_in_schema=False)
+    async def citizen_events(conversation_id: str, request: Request) -> StreamingResponse:
+        """Messages from an adviser during a live takeover, and switches between bot and person."""
+        if len(conversation_id) > 64:
+            raise DutchError(404, "Dit gesprek bestaat niet.")
+        return StreamingResponse(request.app.state.live.stream(citizen_channel(conversation_id)),
+                                 media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+    @app.get("/plan/{token}", response_class=HTMLResponse, include_in_schema=False)
+    async def plan_page(token: str, request: Request) -> HTMLResponse:
+        with request.app.state.sessions() as session:
+            plan = session.scalar(select(Plan).where(Plan.token == token)) if len(token) <= 64 else None
+        if plan is None:
+            return HTMLResponse(PLAN_GONE, status_code=404)
+        items = [{"label": plan.labels.get(key, key), "answer": answer} for key, answer in plan.answers.items()]
+        created = plan.created_at.strftime("%d-%m-%Y")
+        return templates.TemplateResponse(request, "plan.html", {
+            "items": items, "created": created, "retention_days": settings.retention_days},
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
     app.include_router(internal.router)
+    app.include_router(staff_api.router)
+    app.include_router(insights.router)
+    app.include_router(admin.router)
     app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
+    app.mount("/static/portal", StaticFiles(directory=STATIC / "portal"), name="portal")
     return app

@@ -21,6 +21,8 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 NAME_TRIGGERS = [["ik", "heet"], ["mijn", "naam", "is"], ["ik", "ben"], ["naam", ":"],
                  ["mijn", "moeder", "heet"], ["mijn", "vader", "heet"], ["zij", "heet"], ["hij", "heet"]]
 # "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
+# tussenvoegsels in Dutch surnames: "Jan de Vries", "Anne van der Berg"
+PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"]
 NOT_NAMES = {"het", "de", "een", "niet", "wel", "al", "nog", "ook", "welkom", "blij", "bang", "moe", "ziek"}
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -66,12 +68,14 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
         pattern = [{"LOWER": word} for word in trigger]
         pattern.append({"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}})
         pattern.append({"IS_TITLE": True, "OP": "?"})
+        with_particles = pattern + [{"LOWER": {"IN": PARTICLES}, "OP": "+"}, {"IS_TITLE": True}]
         pattern.append({"IS_TITLE": True, "OP": "?"})
-        matcher.add("NAAM_" + "_".join(trigger), [pattern])
-        # lowercase typing of names after the strongest triggers ("ik heet jan")
+        matcher.add("NAAM_" + "_".join(trigger), [pattern, with_particles])
+        # lowercase typing of names after the strongest triggers ("ik heet jan de vries")
         if trigger in (["ik", "heet"], ["mijn", "naam", "is"]):
+            lower = [{"LOWER": word} for word in trigger] + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}}]
             matcher.add("NAAM_LC_" + "_".join(trigger), [
-                [{"LOWER": word} for word in trigger] + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}}]])
+                lower, lower + [{"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"}, {"IS_ALPHA": True}]])
     matcher.add("DATUM", [[{"TEXT": {"REGEX": r"^(0?[1-9]|[12]\d|3[01])$"}},
                            {"LOWER": {"IN": MONTHS}}, {"TEXT": {"REGEX": r"^(19|20)\d{2}$"}}]])
     return nlp, matcher

@@ -16,10 +16,16 @@ class Button(BaseModel):
     payload: str
 
 
+class Link(BaseModel):
+    title: str
+    url: str
+
+
 class ChatMessage(BaseModel):
     sender: Literal["bot", "staff", "system"]
     text: str
     buttons: list[Button] = []
+    link: Link | None = None
 
 
 class ChatResponse(BaseModel):
@@ -28,13 +34,20 @@ class ChatResponse(BaseModel):
     messages: list[ChatMessage]
 
 
-def messages_from_rasa(replies: list[dict]) -> list[ChatMessage]:
-    """Rasa's REST replies (text, buttons, custom) as chat messages."""
-    messages = []
+def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> list[ChatMessage]:
+    """Rasa's REST replies (text, buttons, custom) as chat messages.
+
+    Custom payloads are for the service, not for display; a saved plan's address becomes a link
+    on the message before it, but only when it points to this service's plan pages.
+    """
+    messages: list[ChatMessage] = []
     for reply in replies:
         text = reply.get("text")
+        plan = (reply.get("custom") or {}).get("plan") if isinstance(reply.get("custom"), dict) else None
+        if plan and messages and plan_prefix and str(plan.get("url", "")).startswith(plan_prefix):
+            messages[-1].link = Link(title="Open uw persoonlijk plan", url=str(plan["url"]))
         if not text:
-            continue  # custom payloads are for the service, not for display
+            continue
         buttons = [Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
                    for b in reply.get("buttons") or [] if b.get("title")]
         messages.append(ChatMessage(sender="bot", text=text, buttons=buttons))

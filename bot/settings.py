@@ -21,6 +21,27 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = 10.0
     content_dir: Path = ROOT / "content"
     max_message_length: int = Field(2000, ge=1)
+    # the address citizens use; links to a printable plan start with it
+    public_url: str = "http://127.0.0.1:8000"
+    # conversations, handoffs and plans older than this are deleted by `python -m bot.cli purge`
+    retention_days: int = Field(30, ge=1)
+    staff_session_hours: float = Field(8.0, gt=0)
+    lockout_after_failures: int = Field(5, ge=1)
+    lockout_minutes: int = Field(15, ge=1)
+    # public chat API: messages per minute per conversation and per client address
+    rate_per_conversation: int = Field(20, ge=1)
+    rate_per_client: int = Field(60, ge=1)
+    # shared rate-limit counts for several web processes; empty: counted in this process
+    redis_url: str = ""
+    max_body_bytes: int = Field(64_000, ge=1024)
+    # sites that embed the widget (comma separated, e.g. https://www.zorgkantoor.nl); empty: same site only
+    widget_origins: str = ""
+    # an adviser counts as present for live chat when seen this recently
+    presence_seconds: int = Field(120, ge=10)
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.widget_origins.split(",") if o.strip()]
 
     @property
     def rasa_urls(self) -> list[str]:

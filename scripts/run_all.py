@@ -32,8 +32,8 @@ class Service:
     health_url: str
     process: subprocess.Popen | None = None
 
-    def start(self, env: dict[str, str]) -> None:
-        log = open(LOG_DIR / f"{self.name}.log", "ab")
+    def start(self, env: dict[str, str], log_dir: Path = LOG_DIR) -> None:
+        log = open(log_dir / f"{self.name}.log", "ab")
         # own session: Ctrl-C reaches only us, and we stop the children in order
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
@@ -72,17 +72,23 @@ def environment() -> dict[str, str]:
     return env
 
 
-def services() -> list[Service]:
+DEFAULT_PORTS = {"actions": 5055, "rasa": 5005, "web": 8000}
+
+
+def services(ports: dict[str, int] | None = None, endpoints: str = "endpoints.yml") -> list[Service]:
+    """The three processes; other ports (and an endpoints file that names them) for test stacks."""
+    ports = {**DEFAULT_PORTS, **(ports or {})}
     model = ROOT / "models" / "wlz.tar.gz"
     return [
         Service("actions", [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                            "--port", "5055"], 5055, "http://127.0.0.1:5055/health"),
-        Service("rasa", [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--port", "5005",
-                         "--interface", "127.0.0.1", "--endpoints", "endpoints.yml",
-                         "--credentials", "credentials.yml"], 5005, "http://127.0.0.1:5005/"),
+                            "--port", str(ports["actions"])], ports["actions"],
+                f"http://127.0.0.1:{ports['actions']}/health"),
+        Service("rasa", [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports["rasa"]),
+                         "--interface", "127.0.0.1", "--endpoints", endpoints,
+                         "--credentials", "credentials.yml"], ports["rasa"], f"http://127.0.0.1:{ports['rasa']}/"),
         Service("web", [str(WEB_BIN / "uvicorn"), "bot.main:create_app", "--factory",
-                        "--host", "127.0.0.1", "--port", "8000"], 8000,
-                "http://127.0.0.1:8000/health"),
+                        "--host", "127.0.0.1", "--port", str(ports["web"])], ports["web"],
+                f"http://127.0.0.1:{ports['web']}/health"),
     ]
 
 
@@ -126,6 +132,8 @@ def main() -> int:
 
     if not stopping:
         print("\nWlz-wegwijzer is running. Open http://127.0.0.1:8000 to chat.")
+        print("Staff portal: http://127.0.0.1:8000/staff (make an account with: "
+              ".venv/web/bin/python -m bot.cli add-staff NAME --role beheerder)")
         print("Press Ctrl-C to stop.")
     while not stopping:
         for service in procs:

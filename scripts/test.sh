@@ -23,5 +23,8 @@ $RASA/python -m pytest tests/actions tests/nlp -q -p no:cacheprovider --junitxml
 step "Unit tests: content, web service and store (Python 3.11)"
 $WEB/python -m pytest tests/content tests/service -q -p no:cacheprovider --junitxml=results/web.xml
 
+step "Browser tests: chat widget and staff portal in headless Chromium (screenshots in artifacts/)"
+$WEB/python -m pytest tests/e2e -q -p no:cacheprovider --junitxml=results/browser.xml
+
 step "Summary"
-$WEB/python scripts/summarise_junit.py results/actions.xml results/web.xml
+$WEB/python scripts/summarise_junit.py results/actions.xml results/web.xml results/browser.xml

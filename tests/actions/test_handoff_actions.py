@@ -135,3 +135,18 @@ def test_organisation_is_chosen_by_name(service) -> None:
     result = handoff_actions.ValidateHandoffForm().validate_handoff_organisation(
         "Zorgbelang Voorbeeld", dispatcher, tracker({}), {})
     assert result == {"handoff_organisation": "2"}
+
+
+def test_answers_given_inside_a_flow_are_not_topics_or_unanswered_questions(service) -> None:
+    events = [
+        {"event": "user", "text": "wat is een pgb", "parse_data": {"intent": {"name": "ask_pgb_what"}}},
+        {"event": "active_loop", "name": "flow_form"},
+        {"event": "user", "text": "dat ik buiten kan zijn", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+        {"event": "user", "text": "ja ik wil thuis blijven",
+         "parse_data": {"intent": {"name": "ask_care_at_home_allowed"}}},
+        {"event": "active_loop", "name": None},
+        {"event": "user", "text": "kan de hond mee", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+    ]
+    summary = handoff_actions.build_summary(tracker({"choice_aid_signals": ["wacht_te_lang"]}, events))
+    assert summary.topics == ["ask_pgb_what"] and summary.unanswered == ["kan de hond mee"]
+    assert summary.signals == ["wacht_te_lang", "wens_pgb"]

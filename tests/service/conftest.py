@@ -35,3 +35,9 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'wlz.db'}"
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh PostgreSQL database only (tests that need a server they can cut off)."""
+    yield from _postgres_database()

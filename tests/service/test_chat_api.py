@@ -120,3 +120,14 @@ def test_unknown_page_is_a_dutch_404() -> None:
     with client_for(FakeRasa()) as client:
         response = client.get("/bestaat-niet")
     assert response.status_code == 404 and response.json()["detail"] == "Deze pagina bestaat niet."
+
+
+def test_a_saved_plan_becomes_a_link_only_when_it_points_to_our_plan_pages() -> None:
+    from bot.schemas import messages_from_rasa
+
+    prefix = "https://wegwijzer.example.nl/plan/"
+    ours = [{"text": "Uw plan is bewaard."}, {"custom": {"plan": {"url": prefix + "abc"}}}]
+    (message,) = messages_from_rasa(ours, plan_prefix=prefix)
+    assert message.link.url == prefix + "abc" and message.link.title == "Open uw persoonlijk plan"
+    foreign = [{"text": "Uw plan is bewaard."}, {"custom": {"plan": {"url": "https://evil.example/plan/x"}}}]
+    assert messages_from_rasa(foreign, plan_prefix=prefix)[0].link is None

@@ -33,7 +33,10 @@ from bot.redaction import elfproef, iban_valid, redact
     ("ze is geboren op 3 maart 1950", "ze is geboren op [DATUM]"),
     ("in maart kreeg ze een indicatie", "in maart kreeg ze een indicatie"),
     # names after a trigger
-    ("Ik heet Jan de Vries en ik heb een vraag", "Ik heet [NAAM] de Vries en ik heb een vraag"),
+    ("Ik heet Jan de Vries en ik heb een vraag", "Ik heet [NAAM] en ik heb een vraag"),
+    ("mijn naam is anne van der berg", "mijn naam is [NAAM]"),
+    ("Ik ben Piet van Dam.", "Ik ben [NAAM]."),
+    ("ik heet jan en ik woon in Zwolle", "ik heet [NAAM] en ik woon in Zwolle"),
     ("mijn naam is Petra Jansen", "mijn naam is [NAAM]"),
     ("ik heet jan", "ik heet [NAAM]"),
     ("mijn moeder heet Annie", "mijn moeder heet [NAAM]"),

@@ -189,6 +189,11 @@
         onclick: function (event) { self.readAloud(message.text, event.currentTarget); }
       }));
     }
+    if (message.link && /^https?:\/\//.test(message.link.url)) {
+      bubble.appendChild(el("p", { className: "wlz-link" }, [
+        el("a", { href: message.link.url, target: "_blank", rel: "noopener", text: message.link.title })
+      ]));
+    }
     if (message.buttons && message.buttons.length) {
       var group = el("div", { className: "wlz-buttons", role: "group", "aria-label": "Keuzes" });
       message.buttons.forEach(function (b) {

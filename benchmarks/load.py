@@ -1,0 +1,253 @@
+"""Load benchmark: simulated citizens against the whole assistant, loopback only.
+
+Starts its own stack (action server, Rasa, web service) on spare ports with a
+temporary database, then:
+
+1. *think-time mode*: N citizens (default 50, and 200) each run a scripted
+   conversation (questions, a guided flow) with 2-5 s between turns, once
+   through the web service (POST /api/chat) and once straight to Rasa's REST
+   webhook, and prints p50/p95/p99 latency, throughput and errors for both,
+   the overhead ratio, and the peak memory of all processes;
+2. *saturation mode*: no think time, the number of simultaneous senders rises
+   step by step; the saturation throughput is the highest rate (messages/s)
+   reached while p95 stays at or under 1 s, raw and through the service.
+
+Figures, not pass/fail: the report goes to benchmarks/reports/load.md.
+
+Usage (web environment, from the repository root, after `make train`):
+    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 16 32] [--step-seconds 20]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import run_all  # noqa: E402
+
+PORTS = {"actions": 25055, "rasa": 25005, "web": 28000}
+SCRIPTS = [
+    ["Hallo", "Wat is de Wlz?", "Vertel meer", "Hoe vraag ik een indicatie aan?", "Dank u wel"],
+    ["Mijn moeder is dement en woont alleen", "Wat is een pgb?", "Welke taken heeft een budgethouder?",
+     "Past een pgb bij mij?", "Ja, dat weet ik", "Daar wil ik hulp bij", "stop", "ja"],
+    ["Ik wil een persoonlijk plan maken", "Voor mijn vader", "Dat hij thuis kan blijven",
+     "Hij leest graag de krant", "sla over", "terug", "waar was ik?", "Dank je"],
+    ["Hoe lang is de wachtlijst voor een verpleeghuis?", "Wat is overbruggingszorg?",
+     "Welk zorgkantoor hoort bij Zwolle?", "Wat zijn jullie openingstijden?", "Doei"],
+    ["keuzehulp", "Ja, thuis blijven", "Ja", "Nee, bijna niemand", "Weet ik niet", "Nee", "Ik wacht al lang"],
+]
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    started: float = 0.0
+    ended: float = 0.0
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies) or [0.0]
+        pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+        seconds = max(self.ended - self.started, 1e-9)
+        return {"messages": len(self.latencies), "errors": self.errors, "p50": pick(0.50) * 1000,
+                "p95": pick(0.95) * 1000, "p99": pick(0.99) * 1000, "throughput": len(self.latencies) / seconds}
+
+
+class MemoryWatch:
+    """Peak resident memory of the stack's processes and their children, sampled twice a second."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids, self.peak, self._stop = pids, 0, threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for pid in self.pids:
+                try:
+                    parent = psutil.Process(pid)
+                    total += sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)])
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.5)
+
+    def stop(self) -> int:
+        self._stop.set()
+        return self.peak
+
+
+async def send(client: httpx.AsyncClient, target: str, sender: str, text: str, run: Run) -> None:
+    started = time.perf_counter()
+    try:
+        if target == "service":
+            body = {"message": text, **({"conversation_id": sender} if sender else {})}
+            response = await client.post(f"http://127.0.0.1:{PORTS['web']}/api/chat", json=body)
+        else:
+            response = await client.post(f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook",
+                                         json={"sender": sender, "message": text})
+        ok = response.status_code == 200 and (target != "service" or response.json().get("messages"))
+    except httpx.HTTPError:
+        ok = False
+    run.latencies.append(time.perf_counter() - started)
+    if not ok:
+        run.errors += 1
+
+
+async def citizen(client: httpx.AsyncClient, target: str, number: int, run: Run, think: tuple[float, float],
+                  rng: random.Random) -> None:
+    sender = f"load-{target}-{number}-{secrets.token_hex(4)}"
+    await asyncio.sleep(rng.uniform(0, think[1]))  # citizens arrive spread out, not all at once
+    for text in SCRIPTS[number % len(SCRIPTS)]:
+        await send(client, target, sender, text, run)
+        await asyncio.sleep(rng.uniform(*think))
+
+
+async def think_time_mode(target: str, citizens: int) -> dict:
+    run, rng = Run(), random.Random(42)
+    limits = httpx.Limits(max_connections=citizens + 10, max_keepalive_connections=citizens + 10)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        run.started = time.perf_counter()
+        await asyncio.gather(*(citizen(client, target, n, run, (2.0, 5.0), rng) for n in range(citizens)))
+        run.ended = time.perf_counter()
+    return run.summary()
+
+
+async def saturation_step(target: str, senders: int, seconds: float) -> dict:
+    run = Run()
+    deadline = time.perf_counter() + seconds
+
+    async def sender_loop(number: int) -> None:
+        sender = f"sat-{target}-{senders}-{number}-{secrets.token_hex(3)}"
+        turn = 0
+        while time.perf_counter() < deadline:
+            script = SCRIPTS[number % len(SCRIPTS)]
+            await send(client, target, sender, script[turn % len(script)], run)
+            turn += 1
+
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=senders + 5)) as client:
+        run.started = time.perf_counter()
+        await asyncio.gather(*(sender_loop(n) for n in range(senders)))
+        run.ended = time.perf_counter()
+    return run.summary()
+
+
+async def saturation(target: str, steps: list[int], seconds: float) -> tuple[float, list[dict]]:
+    best, rows = 0.0, []
+    for senders in steps:
+        result = await saturation_step(target, senders, seconds)
+        result["senders"] = senders
+        rows.append(result)
+        print(f"  {target:8} senders {senders:3}: {result['throughput']:6.1f} msg/s, p95 {result['p95']:7.0f} ms, "
+              f"errors {result['errors']}", flush=True)
+        if result["p95"] <= 1000 and result["errors"] == 0:
+            best = max(best, result["throughput"])
+        else:
+            break
+    return best, rows
+
+
+def start_stack(work: Path) -> list[run_all.Service]:
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{PORTS["actions"]}/webhook"\n')
+    env = run_all.environment()
+    env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": f"http://127.0.0.1:{PORTS['web']}",
+                "RASA_URL": f"http://127.0.0.1:{PORTS['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
+                # the load comes from one address: the per-client limit is for the public internet
+                "RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"})
+    services = run_all.services(PORTS, endpoints=str(endpoints))
+    for service in services:
+        service.start(env, log_dir=work)
+    deadline = time.monotonic() + run_all.STARTUP_TIMEOUT
+    while not all(s.healthy() for s in services):
+        if time.monotonic() > deadline or any(s.process.poll() is not None for s in services):
+            raise SystemExit(f"the stack did not start; logs in {work}")
+        time.sleep(0.5)
+    return services
+
+
+def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float) -> str:
+    lines = ["# Load benchmark", "",
+             f"Run on {date.today().isoformat()} by `python -m benchmarks.load` in {minutes:.0f} minutes on this "
+             f"machine ({os.cpu_count()} cores), loopback only, one Rasa process, one web process, SQLite.", "",
+             "## Citizens with think time (2-5 s between turns)", "",
+             "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s | peak memory (all processes) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for citizens, paths in think.items():
+        for path, r in paths.items():
+            lines.append(f"| {citizens} | {path} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
+                         f"| {r['p99']:.0f} | {r['throughput']:.1f} | {peaks[citizens] / 2**20:.0f} MiB |")
+        service, raw = paths["service"], paths["rasa"]
+        lines.append(f"| {citizens} | overhead p50 service/raw | | | {service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
+                     f"{service['p95'] / max(raw['p95'], 1e-9):.2f}x | | | |")
+    lines += ["", "## Saturation (no think time, rising simultaneous senders)", "",
+              "| path | senders | msg/s | p95 ms | errors |", "| --- | --- | --- | --- | --- |"]
+    for path, (best, rows) in saturation_rows.items():
+        for r in rows:
+            lines.append(f"| {path} | {r['senders']} | {r['throughput']:.1f} | {r['p95']:.0f} | {r['errors']} |")
+    service_best, raw_best = saturation_rows["service"][0], saturation_rows["rasa"][0]
+    ratio = service_best / raw_best if raw_best else 0.0
+    p95_50 = think.get(50, {}).get("service", {}).get("p95")
+    errors = sum(r["errors"] for paths in think.values() for r in paths.values())
+    lines += ["", f"Saturation throughput (p95 ≤ 1 s, no errors): raw Rasa {raw_best:.1f} msg/s, through the "
+                  f"service {service_best:.1f} msg/s, ratio {ratio:.2f}.", "",
+              "Targets on 2 cores: 0 errors "
+              f"({'met' if errors == 0 else 'NOT met'}); p95 ≤ 250 ms at 50 citizens with think time "
+              f"({'met' if p95_50 is not None and p95_50 <= 250 else 'NOT met'}); saturation through the service "
+              f"≥ 0.9 × raw ({'met' if ratio >= 0.9 else 'NOT met'})."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--citizens", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--steps", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32])
+    parser.add_argument("--step-seconds", type=float, default=20.0)
+    parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "reports" / "load.md")
+    args = parser.parse_args()
+    if any(run_all.port_in_use(p) for p in PORTS.values()):
+        raise SystemExit(f"ports {sorted(PORTS.values())} are in use")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        services = start_stack(Path(tmp))
+        try:
+            # warm up: the first answers load lazily
+            asyncio.run(think_time_mode("rasa", 2))
+            think, peaks, sat = {}, {}, {}
+            for citizens in args.citizens:
+                watch = MemoryWatch([s.process.pid for s in services])
+                think[citizens] = {}
+                for path in ("service", "rasa"):
+                    think[citizens][path] = asyncio.run(think_time_mode(path, citizens))
+                    r = think[citizens][path]
+                    print(f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
+                          f"p99 {r['p99']:.0f} ms, {r['throughput']:.1f} msg/s, errors {r['errors']}", flush=True)
+                peaks[citizens] = watch.stop()
+            for path in ("rasa", "service"):
+                sat[path] = asyncio.run(saturation(path, args.steps, args.step_seconds))
+        finally:
+            for service in reversed(services):
+                service.stop()
+    text = report(think, sat, peaks, args, (time.monotonic() - started) / 60)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(text, encoding="utf-8")
+    print("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
