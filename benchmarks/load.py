@@ -15,7 +15,7 @@ temporary database, then:
 Figures, not pass/fail: the report goes to benchmarks/reports/load.md.
 
 Usage (web environment, from the repository root, after `make train`):
-    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 16 32] [--step-seconds 20]
+    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 12 16 24 32] [--step-seconds 20]
 """
 from __future__ import annotations
 
@@ -133,12 +133,16 @@ async def saturation_step(target: str, senders: int, seconds: float) -> dict:
     deadline = time.perf_counter() + seconds
 
     async def sender_loop(number: int) -> None:
-        sender = f"sat-{target}-{senders}-{number}-{secrets.token_hex(3)}"
-        turn = 0
+        # one scripted conversation after another, each under a new id, as real visitors
+        # come: one endless conversation would grow its tracker and slow every turn
+        conversation = 0
         while time.perf_counter() < deadline:
-            script = SCRIPTS[number % len(SCRIPTS)]
-            await send(client, target, sender, script[turn % len(script)], run)
-            turn += 1
+            sender = f"sat-{target}-{senders}-{number}-{conversation}-{secrets.token_hex(3)}"
+            for text in SCRIPTS[(number + conversation) % len(SCRIPTS)]:
+                if time.perf_counter() >= deadline:
+                    break
+                await send(client, target, sender, text, run)
+            conversation += 1
 
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=senders + 5)) as client:
         run.started = time.perf_counter()
@@ -147,19 +151,32 @@ async def saturation_step(target: str, senders: int, seconds: float) -> dict:
     return run.summary()
 
 
+def crossing(rows: list[dict], limit_ms: float = 1000.0) -> float:
+    """Throughput at which p95 passes the limit, interpolated between the last step
+    under it and the first step over it (steps alone would round it down to a step)."""
+    best = 0.0
+    for previous, row in zip([None, *rows], rows):
+        if row["p95"] <= limit_ms and row["errors"] == 0:
+            best = max(best, row["throughput"])
+            continue
+        if previous is not None and row["errors"] == 0 and row["p95"] > previous["p95"]:
+            share = (limit_ms - previous["p95"]) / (row["p95"] - previous["p95"])
+            best = max(best, previous["throughput"] + share * (row["throughput"] - previous["throughput"]))
+        break
+    return best
+
+
 async def saturation(target: str, steps: list[int], seconds: float) -> tuple[float, list[dict]]:
-    best, rows = 0.0, []
+    rows = []
     for senders in steps:
         result = await saturation_step(target, senders, seconds)
         result["senders"] = senders
         rows.append(result)
         print(f"  {target:8} senders {senders:3}: {result['throughput']:6.1f} msg/s, p95 {result['p95']:7.0f} ms, "
               f"errors {result['errors']}", flush=True)
-        if result["p95"] <= 1000 and result["errors"] == 0:
-            best = max(best, result["throughput"])
-        else:
+        if result["p95"] > 1000 or result["errors"]:
             break
-    return best, rows
+    return crossing(rows), rows
 
 
 def start_stack(work: Path) -> list[run_all.Service]:
@@ -193,7 +210,7 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
             lines.append(f"| {citizens} | {path} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
                          f"| {r['p99']:.0f} | {r['throughput']:.1f} | {peaks[citizens] / 2**20:.0f} MiB |")
         service, raw = paths["service"], paths["rasa"]
-        lines.append(f"| {citizens} | overhead p50 service/raw | | | {service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
+        lines.append(f"| {citizens} | overhead service/raw | | | {service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
                      f"{service['p95'] / max(raw['p95'], 1e-9):.2f}x | | | |")
     lines += ["", "## Saturation (no think time, rising simultaneous senders)", "",
               "| path | senders | msg/s | p95 ms | errors |", "| --- | --- | --- | --- | --- |"]
@@ -204,7 +221,7 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
     ratio = service_best / raw_best if raw_best else 0.0
     p95_50 = think.get(50, {}).get("service", {}).get("p95")
     errors = sum(r["errors"] for paths in think.values() for r in paths.values())
-    lines += ["", f"Saturation throughput (p95 ≤ 1 s, no errors): raw Rasa {raw_best:.1f} msg/s, through the "
+    lines += ["", f"Saturation throughput (where p95 passes 1 s, interpolated between steps): raw Rasa {raw_best:.1f} msg/s, through the "
                   f"service {service_best:.1f} msg/s, ratio {ratio:.2f}.", "",
               "Targets on 2 cores: 0 errors "
               f"({'met' if errors == 0 else 'NOT met'}); p95 ≤ 250 ms at 50 citizens with think time "
@@ -216,7 +233,7 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--steps", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32])
+    parser.add_argument("--steps", type=int, nargs="+", default=[1, 2, 4, 8, 12, 16, 24, 32])
     parser.add_argument("--step-seconds", type=float, default=20.0)
     parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "reports" / "load.md")
     args = parser.parse_args()

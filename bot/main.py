@@ -28,6 +28,7 @@ from bot.staff import api as staff_api
 from bot.staff import admin, insights
 from bot.staff.admin import effective_settings, file_settings
 from bot.contact import no_answer_message, unavailable_message
+from bot.guard import GuardMiddleware
 from bot.organisations import sync_organisations
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.ratelimit import make_limiter
@@ -122,31 +123,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        """Refuse oversized bodies before reading them (a chat message is a few hundred bytes)."""
-        length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            return JSONResponse({"detail": "Dit bericht is te groot. Stuur een korter bericht."}, status_code=413)
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if request.url.path.startswith("/staff"):
-            # the portal: own scripts and styles only, never inside a frame
-            response.headers["Content-Security-Policy"] = (
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers["Cache-Control"] = "no-store"
-        elif request.url.path in ("/", "/health") or request.url.path.startswith("/plan/"):
-            response.headers["Content-Security-Policy"] = (
-                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'")
-        return response
+    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
 
     @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
     async def staff_portal() -> FileResponse:

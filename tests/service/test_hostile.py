@@ -79,6 +79,27 @@ def test_huge_body_is_refused_before_reading(client: TestClient) -> None:
     assert response.status_code == 413 and is_dutch_error(response)
 
 
+def test_huge_chunked_body_without_length_is_refused_too(client: TestClient) -> None:
+    def chunks():  # no Content-Length: the limit must count the bytes as they arrive
+        yield b'{"message": "'
+        for _ in range(100):
+            yield b"a" * 1000
+        yield b'"}'
+
+    response = client.post("/api/chat", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and is_dutch_error(response)
+
+
+def test_a_body_under_the_limit_sent_in_chunks_is_answered(client: TestClient) -> None:
+    def chunks():
+        yield b'{"message": "'
+        yield "Wat is de Wlz?".encode()
+        yield b'"}'
+
+    response = client.post("/api/chat", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 200 and response.json()["messages"]
+
+
 @pytest.mark.parametrize("method,path,body", [
     ("POST", "/internal/handoffs", {}), ("POST", "/internal/plans", {}), ("GET", "/internal/settings", None),
     ("GET", "/internal/organisations", None), ("GET", "/internal/staff-online", None),
