@@ -69,13 +69,9 @@ benchmark-nlu: setup
 benchmark-load: setup train
 	$(WEB_ENV)/bin/python -m benchmarks.load
 
-# Known vulnerabilities in both environments. Needs PyPI's per-release JSON API
-# (pypi.org/pypi/<name>/<version>/json); accepted findings: requirements/audit-accepted.txt
+# Known vulnerabilities in both environments (also a step of `make test`).
 audit: setup
-	$(WEB_ENV)/bin/pip-audit --progress-spinner off --path $(RASA_ENV)/lib/python3.10/site-packages \
-	  $$(sed -e 's/#.*//' -e '/^\s*$$/d' -e 's/^/--ignore-vuln /' requirements/audit-accepted.txt)
-	$(WEB_ENV)/bin/pip-audit --progress-spinner off --path $(WEB_ENV)/lib/python3.11/site-packages \
-	  $$(sed -e 's/#.*//' -e '/^\s*$$/d' -e 's/^/--ignore-vuln /' requirements/audit-accepted.txt)
+	bash scripts/audit.sh
 
 clean:
 	rm -rf .venv build models results var

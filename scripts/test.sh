@@ -26,5 +26,8 @@ $WEB/python -m pytest tests/content tests/service -q -p no:cacheprovider --junit
 step "Browser tests: chat widget and staff portal in headless Chromium (screenshots in artifacts/)"
 $WEB/python -m pytest tests/e2e -q -p no:cacheprovider --junitxml=results/browser.xml
 
+step "Dependency audit (pip-audit; accepted findings in requirements/audit-accepted.txt)"
+bash scripts/audit.sh
+
 step "Summary"
 $WEB/python scripts/summarise_junit.py results/actions.xml results/web.xml results/browser.xml
