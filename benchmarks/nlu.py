@@ -1,7 +1,7 @@
 """Intent classification quality: our pipeline against Rasa's default, same data, same run.
 
 For each pipeline: 5-fold cross-validation on data/nlu, then a model trained on
-all of data/nlu scored on tests/nlu/heldout.yml (examples the training never
+all of data/nlu scored on tests/nlu/*.yml (examples the training never
 sees). Prints macro-F1 and accuracy side by side and writes a Markdown report.
 
 Scoring uses the classifier's best real intent (the top of the ranking other
@@ -125,7 +125,7 @@ def report(results: dict[str, dict[str, Score]], n_train: int, n_heldout: int, n
         "",
         f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu` in {minutes:.0f} minutes "
         f"on this machine. Training data: {n_train} examples, {n_intents} intents (`data/nlu/`). "
-        f"Held-out: {n_heldout} examples (`tests/nlu/heldout.yml`), never used for training.",
+        f"Held-out: {n_heldout} examples (`tests/nlu/*.yml`), never used for training.",
         "",
         "Scores use each classifier's best real intent; the fallback rate is how often the "
         "deployed pipeline would have answered with a fallback instead.",

@@ -74,6 +74,7 @@ def test_citizen_and_adviser_end_to_end(browser, stack, citizen) -> None:
     transcript = staff.locator(".transcript").inner_text()
     assert "[TELEFOON]" in transcript and "06 12 34 56 78" not in transcript
     assert "Dat ze thuis kan blijven" not in transcript  # plan answers are not kept without consent
+    assert "/greet" not in transcript and "(opende de chat)" in transcript  # button payloads read as words
     assert "Persoonlijk plan maken" in staff.locator("#h-summary").locator("..").inner_text()
     screenshot(staff, "portal-handoff-desktop")
 

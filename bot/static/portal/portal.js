@@ -284,12 +284,21 @@
     ]);
   }
 
+  // A button press reaches the bot as "/intent{...}": show the adviser what was chosen.
+  function readable(m) {
+    var payload = m.sender === "user" && /^\/([a-z_]+)/.exec(m.text);
+    if (!payload) { return { text: m.text, typed: m.sender === "user" && m.text.charAt(0) !== "[" }; }
+    if (payload[1] === "greet") { return { text: "(opende de chat)", typed: false }; }
+    return { text: "(koos: " + topicTitle(payload[1]) + ")", typed: false };
+  }
+
   function transcriptLine(m, box) {
+    var shown = readable(m);
     var line = h("li", { className: "from-" + m.sender }, [
       h("span", { className: "who", text: SENDER[m.sender] || m.sender }),
-      h("span", { className: "text", text: m.text })
+      h("span", { className: "text", text: shown.text })
     ]);
-    if (m.sender === "user") {
+    if (shown.typed) {  // only typed words can be misunderstood
       var choose = h("select", { "aria-label": "Juiste onderwerp voor dit bericht" },
         [h("option", { value: "", text: "Kies het juiste onderwerp…" })].concat(Object.keys(topics).map(function (k) {
           return h("option", { value: k, text: topics[k].title, selected: m.corrected_intent === k });
