@@ -33,7 +33,7 @@ from bot.organisations import sync_organisations
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.ratelimit import make_limiter
 from bot.turns import TurnBusy, TurnLocks
-from bot.redaction import redact
+from bot.redaction import redact, warm_up as warm_up_redaction
 from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages_from_rasa
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         app.state.sessions = session_factory(engine)
         sync_organisations(app.state.sessions, settings.content_dir / "organisations.yml")
         app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
+        warm_up_redaction()
         yield
         if rasa is None:  # a client handed in (tests) belongs to the caller
             await app.state.rasa.close()
@@ -208,12 +209,13 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
 
     def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int]:
         """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
+        redacted = redact(text)  # before taking a connection: SQLite has one, others wait on it
         with request.app.state.sessions() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:
                 conversation = Conversation(id=conversation_id)
                 session.add(conversation)
-            stored = PRIVATE_ANSWER if conversation.next_answer_private else redact(text)
+            stored = PRIVATE_ANSWER if conversation.next_answer_private else redacted
             message = Message(conversation_id=conversation_id, sender="user", text_redacted=stored)
             session.add(message)
             session.commit()

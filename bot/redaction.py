@@ -9,6 +9,7 @@ transcript stays readable for staff: "Bel mij op [TELEFOON]".
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,11 +93,19 @@ def _regex_spans(text: str) -> list[Span]:
     return spans
 
 
+# One message at a time through spaCy: its tokenizer and matcher keep caches that are not
+# made for threads, and the web service calls this from its thread pool. Waiting on a lock
+# also leaves the GIL to the event loop, where many threads tokenising at once would not.
+_SPACY = threading.Lock()
+
+
 def _token_spans(text: str) -> list[Span]:
-    nlp, matcher = _nlp()
-    doc = nlp.make_doc(text)
+    with _SPACY:
+        nlp, matcher = _nlp()
+        doc = nlp.make_doc(text)
+        matches = matcher(doc)
     spans = []
-    for match_id, start, end in matcher(doc):
+    for match_id, start, end in matches:
         label = nlp.vocab.strings[match_id]
         if label == "DATUM":
             spans.append(Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "DATUM"))
@@ -116,6 +125,11 @@ def find_pii(text: str) -> list[Span]:
             continue
         chosen.append(span)
     return chosen
+
+
+def warm_up() -> None:
+    """Build the pipeline now, not on the first citizen's message."""
+    redact("Ik heet Jan de Vries.")
 
 
 def redact(text: str) -> str:
