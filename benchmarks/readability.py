@@ -57,6 +57,8 @@ def rendered_texts(content: Content) -> Iterator[tuple[str, str]]:
     for where, entry in content.flow_items():
         if len(entry["text"].split()) >= 4:
             yield where, content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES)
+        if entry.get("text_relative"):
+            yield f"{where}.text_relative", content.render(entry["text_relative"], SAMPLE_RELATION)
         if entry.get("todo"):
             yield f"{where}.todo", content.render(entry["todo"])
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from actions.content import Button, Reply, content, intent_payload
-from nlp.vocabulary import fold
+from nlp.vocabulary import canonical, fold
 
 FLOW_BY_INTENT = {
     "start_route_guide": "route_guide",
@@ -54,6 +54,7 @@ class Question:
     kind: str  # info | choice | text
     text: str
     title: str = ""
+    text_relative: str = ""  # the same question about a relative, with {naaste} ("uw moeder")
     label: str = ""
     todo: str = ""
     options: tuple[tuple[str, str], ...] = ()  # (value, button title)
@@ -91,7 +92,7 @@ def flow(name: str) -> Flow:
     raw = definitions()["flows"][name]
     questions = tuple(
         Question(id=q["id"], kind=q["kind"], text=q["text"].strip(), title=q.get("title", ""),
-                 label=q.get("label", ""), todo=(q.get("todo") or "").strip(),
+                 text_relative=(q.get("text_relative") or "").strip(), label=q.get("label", ""), todo=(q.get("todo") or "").strip(),
                  options=tuple((str(o["value"]), o["title"]) for o in q.get("options", [])),
                  when=q.get("when") or {}, sources=tuple(q.get("sources", [])))
         for q in raw["questions"])
@@ -196,6 +197,25 @@ def _render(text: str) -> str:
     return content().render(text)
 
 
+def plan_relation(state: Mapping[str, Any]) -> str | None:
+    """For whom the persoonlijk plan is ("moeder"), read from the first answer; None for oneself."""
+    if state.get("flow") != "personal_plan":
+        return None
+    said = str((state.get("answers") or {}).get("voor_wie") or "")
+    for word in fold(said).replace(",", " ").replace(".", " ").split():
+        relation = canonical("relatie", word)
+        if relation and content().relation_phrases(relation):
+            return relation
+    return None
+
+
+def question_text(question: Question, state: Mapping[str, Any]) -> str:
+    relation = plan_relation(state)
+    if relation and question.text_relative:
+        return content().render(question.text_relative, relation)
+    return _render(question.text)
+
+
 def prompt(state: Mapping[str, Any]) -> list[Reply]:
     """What to show for the state: the current question, the summary or a confirmation."""
     the_flow = flow(state["flow"])
@@ -222,8 +242,8 @@ def prompt(state: Mapping[str, Any]) -> list[Reply]:
     header = common_text("progress", nummer=str(number), totaal=str(total))
     if question.kind == "choice":
         options = [Button(title, title) for _, title in question.options]
-        return [Reply(f"{header} {_render(question.text)}", [*options, *back])]
-    return [Reply(f"{header} {_render(question.text)}",
+        return [Reply(f"{header} {question_text(question, state)}", [*options, *back])]
+    return [Reply(f"{header} {question_text(question, state)}",
                   [_button("button_skip", "/skip"), *back, _button("button_stop", "/stop")])]
 
 

@@ -74,6 +74,23 @@ def test_a_plan_answer_that_resembles_a_topic_is_kept_as_an_answer():
     assert not outcome.messages
 
 
+@pytest.mark.parametrize("for_whom,expected", [
+    ("voor mijn moeder Ans", "Wat is belangrijk in het leven van uw moeder?"),
+    ("mijn vader", "Wat is belangrijk in het leven van uw vader?"),
+    ("voor mijn man", "Wat is belangrijk in het leven van uw partner?"),
+    ("voor mijzelf", "Wat is belangrijk in uw leven?"),
+    ("Ans", "Wat is belangrijk in uw leven?"),  # no relation named: ask plainly
+])
+def test_plan_questions_speak_about_the_person_the_plan_is_for(for_whom, expected):
+    state = run("personal_plan", for_whom)
+    assert expected in all_text(prompt(state))
+
+
+def test_plan_for_a_relative_keeps_that_wording_after_going_back():
+    state = run("personal_plan", "voor mijn moeder", "haar kleinkinderen", "terug")
+    assert "het leven van uw moeder" in all_text(prompt(state))
+
+
 def test_stop_asks_for_confirmation_then_cancels():
     state = run("personal_plan", "voor mijn vader")
     asked = say(state, "stop", "stop", 0.9).state
