@@ -7,6 +7,7 @@ it has no Rasa imports so it is unit-tested on its own.
 from __future__ import annotations
 
 import os
+import re
 import string
 import time
 from dataclasses import dataclass, field
@@ -46,11 +47,15 @@ def intent_payload(intent: str, entities: Mapping[str, str] | None = None) -> st
     return f"/{intent}{{{pairs}}}"
 
 
+_CAPITALISED = "__capitalised"
+_AT_SENTENCE_START = re.compile(r"(^|[.!?]\s+)\{(\w+)\}")
+
+
 class _KeepMissing(dict):
     """format_map helper: leave unknown {placeholders} visible instead of failing."""
 
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        return "{" + key.removesuffix(_CAPITALISED) + "}"
 
 
 def _placeholders(text: str) -> set[str]:
@@ -121,7 +126,10 @@ class Content:
         values = _KeepMissing(self.values())
         values.update(self.relation_phrases(relation) or {})
         values.update(extra)
-        return text.strip().format_map(values)
+        # "{naaste} mag kiezen" opens a sentence: "Uw moeder mag kiezen", not "uw moeder"
+        values.update({f"{key}{_CAPITALISED}": value[:1].upper() + value[1:]
+                       for key, value in list(values.items()) if isinstance(value, str)})
+        return _AT_SENTENCE_START.sub(rf"\1{{\2{_CAPITALISED}}}", text.strip()).format_map(values)
 
     # -- answers ---------------------------------------------------------------
     def answer_item(self, intent: str, entities: Mapping[str, str] | None = None) -> dict | None:

@@ -45,6 +45,13 @@ def test_relative_phrasing_names_the_relative() -> None:
     assert about_mother.text != about_self.text
 
 
+def test_a_relative_opening_a_sentence_is_capitalised_and_nowhere_else() -> None:
+    reply = choose_reply("ask_care_at_home_allowed", {}, "moeder")
+    assert reply.text.startswith("Uw moeder mag kiezen")
+    assert content().render("Verblijf: {naaste} woont daar. {naaste} kiest.", "moeder") == \
+        "Verblijf: uw moeder woont daar. Uw moeder kiest."
+
+
 def test_telling_who_it_is_about_is_acknowledged() -> None:
     assert "uw vader" in choose_reply("inform_for_whom", {"relatie": "vader"}, "vader").text
     assert choose_reply("inform_for_whom", {"relatie": "zelf"}, "mezelf").text == \
