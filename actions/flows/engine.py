@@ -92,7 +92,8 @@ def flow(name: str) -> Flow:
     raw = definitions()["flows"][name]
     questions = tuple(
         Question(id=q["id"], kind=q["kind"], text=q["text"].strip(), title=q.get("title", ""),
-                 text_relative=(q.get("text_relative") or "").strip(), label=q.get("label", ""), todo=(q.get("todo") or "").strip(),
+                 text_relative=(q.get("text_relative") or "").strip(), label=q.get("label", ""),
+                 todo=(q.get("todo") or "").strip(),
                  options=tuple((str(o["value"]), o["title"]) for o in q.get("options", [])),
                  when=q.get("when") or {}, sources=tuple(q.get("sources", [])))
         for q in raw["questions"])
