@@ -185,18 +185,20 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
 
     def store_replies(request: Request, conversation_id: str, message_id: int | None,
                       messages: list[ChatMessage], customs: list[dict]) -> None:
+        if message_id is None:
+            return
+        redacted = [(m.sender, redact(m.text)) for m in messages]  # outside the connection, as below
         with request.app.state.sessions() as session:
             conversation = session.get(Conversation, conversation_id)
-            if conversation is None or message_id is None:
+            if conversation is None:
                 return
             conversation.next_answer_private = any(c.get("private_answer") for c in customs)
             asked = session.get(Message, message_id)
             asked.topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
             signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
             asked.signals = signals or None
-            for message in messages:
-                session.add(Message(conversation_id=conversation_id, sender=message.sender,
-                                    text_redacted=redact(message.text)))
+            for sender, text in redacted:
+                session.add(Message(conversation_id=conversation_id, sender=sender, text_redacted=text))
             session.commit()
 
     def current_settings(request: Request) -> dict:
@@ -209,7 +211,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
 
     def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int]:
         """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
-        redacted = redact(text)  # before taking a connection: SQLite has one, others wait on it
+        redacted = redact(text)  # before taking a connection: SQLite has only one, others wait on it
         with request.app.state.sessions() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:
