@@ -95,8 +95,8 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
         summary = body.summary.model_dump()
         summary["unanswered"] = [redact(q) for q in summary["unanswered"]]
         plan = _own_plan(session, body.plan_id, body.conversation_id)
-        summary["plan_id"] = plan.id if plan else None
-        handoff = Handoff(plan_id=plan.id if plan else None, reference=new_reference(), idempotency_key=body.idempotency_key,
+        handoff = Handoff(plan_id=plan.id if plan else None, reference=new_reference(),
+                          idempotency_key=body.idempotency_key,
                           conversation_id=body.conversation_id, target=body.target,
                           organisation_id=body.organisation_id, contact_method=body.contact_method,
                           contact_phone=body.phone, contact_email=body.email, part_of_day=body.part_of_day,
