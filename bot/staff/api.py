@@ -30,6 +30,8 @@ TRANSITIONS = {
 }
 BOT_RESUMES = "De medewerker is klaar met dit gesprek. U praat nu weer met de digitale assistent."
 STAFF_JOINS = "Een medewerker van het zorgkantoor praat nu met u mee."
+# an OCO supporter is independent of the zorgkantoor, and the citizen must be able to see that
+OCO_JOINS = "Een onafhankelijke cliëntondersteuner van {organisation} praat nu met u mee."
 
 router = APIRouter(prefix="/staff/api", tags=["medewerkers"])
 
@@ -247,7 +249,7 @@ def _set_mode(request: Request, staff: Staff, reference: str, mode: str) -> Hand
             raise HTTPException(409, "Een collega praat al met deze persoon.")
         conversation.mode = mode
         conversation.taken_over_by = staff.id if mode == "human" else None
-        notice = STAFF_JOINS if mode == "human" else BOT_RESUMES
+        notice = BOT_RESUMES if mode == "bot" else _joins(session, staff)
         session.add(Message(conversation_id=conversation.id, sender="system", text_redacted=notice))
         audit(session, staff, "overgenomen" if mode == "human" else "teruggegeven", handoff)
         if mode == "human" and handoff.status == "nieuw":
@@ -257,6 +259,11 @@ def _set_mode(request: Request, staff: Staff, reference: str, mode: str) -> Hand
         request.app.state.live.publish(citizen_channel(conversation.id),
                                        {"mode": mode, "sender": "system", "text": notice})
         return handoff
+
+
+def _joins(session: Session, staff: Staff) -> str:
+    organisation = session.get(Organisation, staff.organisation_id) if staff.role == "oco" else None
+    return OCO_JOINS.format(organisation=organisation.name) if organisation else STAFF_JOINS
 
 
 @router.post("/handoffs/{reference}/takeover")

@@ -182,6 +182,16 @@ def test_oco_partner_sees_only_handoffs_to_their_organisation(app_client: TestCl
     assert app_client.get(f"/staff/api/handoffs/{to_office}").status_code == 404
 
 
+def test_an_oco_supporter_taking_over_is_introduced_as_independent(app_client: TestClient) -> None:
+    mine = app_client.get("/internal/organisations", headers=AUTH).json()["organisations"][0]
+    reference = new_handoff(app_client, "conv-oco-live", target="oco", organisation_id=mine["id"])
+    make_staff(app_client, "mee2", role="oco", organisation=mine["name"])
+    csrf = sign_in(app_client, "mee2")
+    assert app_client.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf).status_code == 200
+    notice = app_client.get(f"/staff/api/handoffs/{reference}").json()["transcript"][-1]["text"]
+    assert notice == f"Een onafhankelijke cliëntondersteuner van {mine['name']} praat nu met u mee."
+
+
 def test_filters_by_target_and_age(app_client: TestClient) -> None:
     old = new_handoff(app_client, "conv-h")
     new_handoff(app_client, "conv-i", target="oco")
