@@ -145,8 +145,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         conversation_id = body.conversation_id or str(uuid.uuid4())
         client = request.client.host if request.client else "onbekend"
         limiter = request.app.state.limiter
-        if not (limiter.hit(f"client:{client}", settings.rate_per_client, 60)
-                and limiter.hit(f"conv:{conversation_id}", settings.rate_per_conversation, 60)):
+        if not (await limiter.hit(f"client:{client}", settings.rate_per_client, 60)
+                and await limiter.hit(f"conv:{conversation_id}", settings.rate_per_conversation, 60)):
             raise DutchError(429, "U stuurt veel berichten kort na elkaar. Wacht een minuut en probeer het "
                                   "dan opnieuw.", headers={"Retry-After": "60"})
         try:

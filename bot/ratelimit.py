@@ -20,7 +20,7 @@ class MemoryLimiter:
         self._counts: dict[tuple[str, int], int] = defaultdict(int)
         self._lock = threading.Lock()
 
-    def hit(self, key: str, limit: int, window: int, now: float | None = None) -> bool:
+    async def hit(self, key: str, limit: int, window: int, now: float | None = None) -> bool:
         """Count one request; False when the key is over its limit in this window."""
         slot = int((now if now is not None else time.time()) // window)
         with self._lock:
@@ -32,19 +32,19 @@ class MemoryLimiter:
 
 class RedisLimiter:
     def __init__(self, url: str) -> None:
-        import redis
+        import redis.asyncio as redis  # asyncio: a slow Redis must not block the event loop
 
         self._redis = redis.Redis.from_url(url, socket_timeout=0.2, socket_connect_timeout=0.2)
         self._warned_at = 0.0
 
-    def hit(self, key: str, limit: int, window: int, now: float | None = None) -> bool:
+    async def hit(self, key: str, limit: int, window: int, now: float | None = None) -> bool:
         slot = int((now if now is not None else time.time()) // window)
         name = f"wlz:rate:{key}:{slot}"
         try:
             pipe = self._redis.pipeline()
             pipe.incr(name)
             pipe.expire(name, window * 2)
-            count, _ = pipe.execute()
+            count, _ = await pipe.execute()
         except Exception as error:  # noqa: BLE001 - any Redis failure: fail open
             if time.monotonic() - self._warned_at > 60:
                 log.warning("rate limiter unavailable, requests pass: %s", type(error).__name__)

@@ -1,6 +1,7 @@
-"""Fixtures: a database per test, on SQLite and (where reachable) PostgreSQL."""
+"""Fixtures: a database per test, on SQLite and (where reachable) PostgreSQL; Redis where reachable."""
 from __future__ import annotations
 
+import socket
 import uuid
 
 import pytest
@@ -41,3 +42,13 @@ def sqlite_url(tmp_path) -> str:
 def postgres_url():
     """A fresh PostgreSQL database only (tests that need a server they can cut off)."""
     yield from _postgres_database()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis (a database of the tests' own), or a clean skip on a laptop without one."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        if sock.connect_ex(("127.0.0.1", 6379)) != 0:
+            pytest.skip("Redis not reachable on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/4"

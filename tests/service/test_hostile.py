@@ -3,6 +3,7 @@ and nothing stored unredacted."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import httpx
 import pytest
@@ -145,6 +146,18 @@ def test_rate_limit_per_client_address(tmp_path) -> None:
     with TestClient(create_app(settings, rasa=rasa)) as limited:
         codes = [limited.post("/api/chat", json={"message": "hallo"}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
+
+
+def test_rate_limit_counts_are_shared_through_redis(tmp_path, redis_url: str) -> None:
+    # two web processes behind a load balancer: the second sees what the first counted
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}", redis_url=redis_url,
+                        rate_per_conversation=2, rate_per_client=100)
+    rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
+    conversation = "rate-shared-" + uuid.uuid4().hex
+    with TestClient(create_app(settings, rasa=rasa)) as one, TestClient(create_app(settings, rasa=rasa)) as two:
+        codes = [web.post("/api/chat", json={"message": "hallo", "conversation_id": conversation}).status_code
+                 for web in (one, two, one)]
+    assert codes == [200, 200, 429]
 
 
 def test_security_headers(client: TestClient) -> None:

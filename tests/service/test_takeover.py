@@ -42,20 +42,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def redis_reachable() -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", 6379)) == 0
-
-
 @pytest.fixture(params=["in-process", "redis"])
 def server(request, sqlite_url: str):
     """The relay in one process, and through Redis pub/sub as with several web workers."""
-    if request.param == "redis" and not redis_reachable():
-        pytest.skip("Redis not reachable on 127.0.0.1:6379")
+    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
     rasa = CountingRasa()
-    settings = Settings(database_url=sqlite_url, internal_api_token=TOKEN,
-                        redis_url="redis://127.0.0.1:6379/5" if request.param == "redis" else "")
+    settings = Settings(database_url=sqlite_url, internal_api_token=TOKEN, redis_url=redis_url)
     app = create_app(settings, rasa=RasaClient(["http://rasa:5005"], 1.0, transport=httpx.MockTransport(rasa)))
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",

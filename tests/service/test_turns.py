@@ -2,17 +2,10 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
 
 from bot.turns import TurnLocks
-
-
-def redis_reachable() -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", 6379)) == 0
 
 
 async def overlapping(locks: list[TurnLocks], conversation: str, n: int = 8) -> tuple[int, list[str]]:
@@ -53,11 +46,10 @@ def test_different_conversations_do_not_wait_for_each_other() -> None:
     assert asyncio.run(both()) < 0.35
 
 
-@pytest.mark.skipif(not redis_reachable(), reason="Redis not reachable on 127.0.0.1:6379")
-def test_turns_are_serialised_across_processes_through_redis() -> None:
+def test_turns_are_serialised_across_processes_through_redis(redis_url: str) -> None:
     # two TurnLocks stand for two web processes: only Redis is shared between them
     async def run() -> tuple[int, list[str]]:
-        processes = [TurnLocks("redis://127.0.0.1:6379/4"), TurnLocks("redis://127.0.0.1:6379/4")]
+        processes = [TurnLocks(redis_url), TurnLocks(redis_url)]
         return await overlapping(processes, "c-redis-" + str(id(processes)))
 
     most, order = asyncio.run(run())
