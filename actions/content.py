@@ -55,7 +55,10 @@ class _KeepMissing(dict):
     """format_map helper: leave unknown {placeholders} visible instead of failing."""
 
     def __missing__(self, key: str) -> str:
-        return "{" + key.removesuffix(_CAPITALISED) + "}"
+        base = key.removesuffix(_CAPITALISED)
+        if base != key and isinstance(self.get(base), str):  # {x} opening a sentence
+            return self[base][:1].upper() + self[base][1:]
+        return "{" + base + "}"
 
 
 def _placeholders(text: str) -> set[str]:
@@ -127,8 +130,6 @@ class Content:
         values.update(self.relation_phrases(relation) or {})
         values.update(extra)
         # "{naaste} mag kiezen" opens a sentence: "Uw moeder mag kiezen", not "uw moeder"
-        values.update({f"{key}{_CAPITALISED}": value[:1].upper() + value[1:]
-                       for key, value in list(values.items()) if isinstance(value, str)})
         return _AT_SENTENCE_START.sub(rf"\1{{\2{_CAPITALISED}}}", text.strip()).format_map(values)
 
     # -- answers ---------------------------------------------------------------
