@@ -11,7 +11,9 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
-PIPELINE_INPUTS := nlp/build_pipeline.py nlp/entities.yml content/glossary.yml content/regions.yml
+# The normaliser repairs typos against a lexicon built from the NLU training data.
+PIPELINE_INPUTS := nlp/build_pipeline.py nlp/normalizer.py nlp/entities.yml content/glossary.yml \
+                   content/regions.yml $(shell find data/nlu -name '*.yml' 2>/dev/null)
 
 .PHONY: help run test setup browser train lock benchmark-nlu benchmark-load audit clean
 

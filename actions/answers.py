@@ -17,6 +17,9 @@ from nlp.vocabulary import canonical, fold
 SECOND_FAILURE = 2
 NAVIGATION_WITHOUT_FLOW = ("where_was_i", "next_step", "go_back", "skip")
 FLOW_STARTS = ("start_route_guide", "start_choice_aid", "start_pgb_check", "start_personal_plan")
+# Client support is one intent; naming an independent organisation (or OCO) in the
+# question gets the answer about independent support straight away.
+INDEPENDENT_SUPPORT = {"oco", "mee", "zorgbelang"}
 
 
 ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
@@ -68,6 +71,8 @@ def choose_reply(intent: str, entities: dict[str, str], relation: str | None) ->
                      [Button(registry.topic_title(i) or i, f"/{i}") for i in FLOW_STARTS])
     if intent == "ask_term_meaning":
         return registry.explain_term(entities.get("begrip"))
+    if intent == "ask_client_support" and INDEPENDENT_SUPPORT & {entities.get("begrip"), entities.get("organisatie")}:
+        intent = "ask_independent_support"
     if intent == "ask_which_care_office":
         by_place = registry.which_care_office(entities.get("plaats"))
         if by_place is not None:

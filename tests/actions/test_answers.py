@@ -37,6 +37,15 @@ def test_delivery_form_entity_picks_that_forms_answer(form: str) -> None:
     assert specific.answer_id == content().answer_item("ask_delivery_forms", {"leveringsvorm": form})["id"]
 
 
+@pytest.mark.parametrize("entity", [{"entity": "begrip", "value": "onafhankelijke cliëntondersteuning"},
+                                    {"entity": "organisatie", "value": "Zorgbelang"},
+                                    {"entity": "organisatie", "value": "MEE"}])
+def test_client_support_naming_an_independent_organisation_gets_that_answer(entity: dict) -> None:
+    reply = choose_reply("ask_client_support", entities_from({"entities": [entity]}), None)
+    assert reply.answer_id == content().answer_item("ask_independent_support")["id"]
+    assert choose_reply("ask_client_support", {}, None).answer_id != reply.answer_id
+
+
 def test_relative_phrasing_names_the_relative() -> None:
     item = next(i for i in content().answers if i.get("text_relative"))
     about_mother = choose_reply(item["intent"], dict(item.get("entity") or {}), "mama")
