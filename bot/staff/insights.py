@@ -25,7 +25,9 @@ router = APIRouter(prefix="/staff/api", tags=["medewerkers"])
 DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
 ACTIVE_APPROACH = ("weet_niet_welke_vorm", "geen_voorkeursaanbieder", "aanbieder_kan_niet",
                    "geen_plek_voorkeur", "wacht_te_lang")
-NOT_TRAINABLE = {"nlu_fallback", "restart", "session_start"}
+# Not offered as a correction: Rasa's own intents, and those reached by a button only
+# (typed questions about them belong to ask_route and ask_client_support).
+NOT_TRAINABLE = {"nlu_fallback", "restart", "session_start", "start_route_guide", "ask_independent_support"}
 
 
 @lru_cache(maxsize=1)

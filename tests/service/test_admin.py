@@ -1,6 +1,8 @@
 """Beheer and the learning loop: editable settings, accounts, the OCO directory, corrections, figures."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 import yaml
@@ -12,6 +14,7 @@ from bot.rasa_client import RasaClient
 from bot.settings import Settings
 from bot.staff.insights import weekly_figures
 
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-" + "z" * 20
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PASSWORD = "een lang wachtwoord 42"
@@ -106,6 +109,15 @@ def test_corrections_become_training_data(client: TestClient) -> None:
     exported = client.get("/staff/api/training-export")
     data = yaml.safe_load(exported.text)
     assert data["nlu"] == [{"intent": "out_of_scope", "examples": "- mag de hond mee naar het verpleeghuis\n"}]
+
+
+def test_corrections_offer_only_intents_that_learn_from_typed_examples(client: TestClient) -> None:
+    sign_in(client, "beheer")
+    offered = {i["name"] for i in client.get("/staff/api/intents").json()["intents"]}
+    trained = {block["intent"] for path in (ROOT / "data" / "nlu").glob("*.yml")
+               for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"] if "intent" in block}
+    assert {"ask_route", "ask_client_support", "out_of_scope"} <= offered
+    assert offered <= trained  # e.g. start_route_guide is reached by its button only
 
 
 def test_weekly_figures_are_counts_without_text(client: TestClient) -> None:
