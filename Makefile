@@ -58,9 +58,8 @@ $(SPACY_PIPELINE)/.built: $(RASA_ENV)/.installed $(PIPELINE_INPUTS)
 	touch $@
 
 # Rasa itself skips training when the fingerprint of config, domain and data is unchanged.
-# A fixed hash seed removes one source of run-to-run variation in training; TensorFlow's
-# threads leave some (measured: one phrase at 0.78, 0.59 or 0.07 for the same intent over
-# three trainings), so test phrases must not sit on the border between two intents.
+# The intent classifier trains deterministically (no TensorFlow); a fixed hash seed keeps
+# anything in Rasa that iterates over a set in the same order from run to run.
 train: $(RASA_ENV)/.installed $(SPACY_PIPELINE)/.built
 	PYTHONHASHSEED=0 $(RASA_ENV)/bin/rasa train --fixed-model-name wlz --out models --num-threads 2 --quiet
 
