@@ -181,7 +181,9 @@ class Content:
         term = self.term(term_id) if term_id else None
         if term is None:
             return Reply(self.dialogue_text("term_unknown"), self.menu_buttons())
-        return Reply(self.render(term["text"]), [], f"term:{term['id']}")
+        topic = term.get("topic")
+        buttons = [Button(self.topic_title(topic) or topic, intent_payload(topic))] if topic else []
+        return Reply(self.render(term["text"]), buttons, f"term:{term['id']}")
 
     def region_for(self, place: str) -> dict | None:
         wanted = fold(place)

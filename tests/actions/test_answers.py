@@ -83,6 +83,12 @@ def test_term_meaning_uses_glossary_even_when_tagged_as_delivery_form() -> None:
     assert reply.text == content().render(content().term("pgb")["text"])
 
 
+def test_term_explanation_offers_the_topics_longer_answer() -> None:
+    reply = choose_reply("ask_term_meaning", {"begrip": "zorg_in_natura"}, None)
+    assert [b.payload for b in reply.buttons] == ["/ask_in_kind"]
+    assert reply.text != choose_reply("ask_in_kind", {}, None).text
+
+
 def test_unknown_term_asks_again() -> None:
     reply = choose_reply("ask_term_meaning", {}, None)
     assert reply.text == content().dialogue_text("term_unknown")

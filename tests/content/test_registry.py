@@ -60,6 +60,13 @@ def test_answers_only_for_known_intents_and_buttons_lead_somewhere() -> None:
             assert button["intent"] in INTENTS, f"{item['id']}: button to {button['intent']}"
 
 
+def test_glossary_topics_are_answered_intents_with_a_title() -> None:
+    for term in CONTENT.terms:
+        if "topic" in term:
+            assert term["topic"] in answered_by_registry() - SPECIAL, term["id"]
+            assert CONTENT.topic_title(term["topic"]), term["id"]
+
+
 def test_every_delivery_form_has_its_own_answer() -> None:
     for form in ("verblijf", "vpt", "mpt", "pgb"):
         item = CONTENT.answer_item("ask_delivery_forms", {"leveringsvorm": form})
