@@ -185,7 +185,7 @@ def main() -> None:
         print(f"{name}:", flush=True)
         results[name] = {"heldout": held_out(config, pairs, heldout_pairs)}
         print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}", flush=True)
-        wanted = args.cv == "all" or (args.cv == "ours" and config == PIPELINES[OURS])
+        wanted = args.cv == "all" or (args.cv == "ours" and name == OURS)
         results[name]["cv"] = cross_validate(config, pairs, args.folds) if wanted else None
         if results[name]["cv"]:
             print(f"  {args.folds}-fold CV macro-F1 {results[name]['cv'].macro_f1:.3f}", flush=True)
