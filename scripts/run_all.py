@@ -86,7 +86,8 @@ def services(ports: dict[str, int] | None = None, endpoints: str = "endpoints.ym
         Service("rasa", [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports["rasa"]),
                          "--interface", "127.0.0.1", "--endpoints", endpoints,
                          "--credentials", "credentials.yml"], ports["rasa"], f"http://127.0.0.1:{ports['rasa']}/"),
-        Service("web", [str(WEB_BIN / "uvicorn"), "bot.main:create_app", "--factory",
+        # no access log: its lines name each visitor's IP address, which is personal data
+        Service("web", [str(WEB_BIN / "uvicorn"), "bot.main:create_app", "--factory", "--no-access-log",
                         "--host", "127.0.0.1", "--port", str(ports["web"])], ports["web"],
                 f"http://127.0.0.1:{ports['web']}/health"),
     ]
