@@ -5,7 +5,6 @@ send it. Which text fits which question is decided (and tested) in content.py.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,12 +17,9 @@ from nlp.vocabulary import canonical, fold
 SECOND_FAILURE = 2
 NAVIGATION_WITHOUT_FLOW = ("where_was_i", "next_step", "go_back", "skip")
 FLOW_STARTS = ("start_route_guide", "start_choice_aid", "start_pgb_check", "start_personal_plan")
-# Client support is one intent; naming an independent organisation (or OCO), or asking
-# for someone independent, gets the answer about independent support straight away.
+# Client support is one intent; naming an independent organisation or OCO (the glossary
+# counts "onafhankelijk", "niet van het zorgkantoor" as that) gets the independent answer.
 INDEPENDENT_SUPPORT = {"oco", "mee", "zorgbelang"}
-INDEPENDENCE_CUES = re.compile(r"\b(onafhankelijk\w*|neutra\w*|onpartijdig\w*|"
-                               r"niet (van|bij|vanuit) (het|jullie|een) zorgkantoor|niet (van|bij) jullie|"
-                               r"los van (het|jullie) zorgkantoor)")
 
 
 ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
@@ -33,8 +29,7 @@ def entities_from(message: dict[str, Any]) -> dict[str, str]:
     """Entities of a parsed message as canonical ids, under every type a text has.
 
     "vpt" is tagged once, as a delivery form, but is also a glossary term: both
-    ask_delivery_forms and ask_term_meaning must find it. Asking for someone
-    independent ("niet van het zorgkantoor") counts as naming OCO.
+    ask_delivery_forms and ask_term_meaning must find it.
     """
     found: dict[str, str] = {}
     for entity in message.get("entities", []):
@@ -46,8 +41,6 @@ def entities_from(message: dict[str, Any]) -> dict[str, str]:
             value = canonical(other, text)
             if value:
                 found.setdefault(other, value)
-    if INDEPENDENCE_CUES.search(fold(str(message.get("text") or ""))):
-        found.setdefault("begrip", "oco")
     return found
 
 

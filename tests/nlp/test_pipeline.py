@@ -84,3 +84,10 @@ def test_canonical_values_for_what_people_type() -> None:
 def test_everyday_words_are_not_organisations(nlp) -> None:
     assert ents(nlp, "Waar kunt u mij mee helpen?") == []
     assert ents(nlp, "ik wil hulp van MEE") == [("MEE", "organisatie", "mee")]
+
+
+@pytest.mark.parametrize("text,phrase", [("is er iemand onafhankelijks die kan helpen", "onafhankelijks"),
+                                         ("ik wil hulp van iemand niet van het zorgkantoor",
+                                          "niet van het zorgkantoor")])
+def test_asking_for_someone_independent_is_tagged_as_oco(nlp, text: str, phrase: str) -> None:
+    assert (phrase, "begrip", "oco") in ents(nlp, text)
