@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -187,18 +187,20 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                       messages: list[ChatMessage], customs: list[dict]) -> None:
         if message_id is None:
             return
-        redacted = [(m.sender, redact(m.text)) for m in messages]  # outside the connection, as below
+        redacted = [{"conversation_id": conversation_id, "sender": m.sender, "text_redacted": redact(m.text)}
+                    for m in messages]  # outside the connection, as below
+        topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
+        signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
+        # plain statements, no ORM loads: this runs on every chat turn
         with request.app.state.sessions() as session:
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is None:
+            found = session.execute(update(Conversation).where(Conversation.id == conversation_id).values(
+                next_answer_private=any(c.get("private_answer") for c in customs))).rowcount
+            if not found:  # deleted during the turn (retention purge or a deletion on request)
                 return
-            conversation.next_answer_private = any(c.get("private_answer") for c in customs)
-            asked = session.get(Message, message_id)
-            asked.topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
-            signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
-            asked.signals = signals or None
-            for sender, text in redacted:
-                session.add(Message(conversation_id=conversation_id, sender=sender, text_redacted=text))
+            session.execute(update(Message).where(Message.id == message_id).values(
+                topic=topic, signals=signals or None))
+            if redacted:
+                session.execute(insert(Message), redacted)
             session.commit()
 
     def current_settings(request: Request) -> dict:
@@ -213,15 +215,16 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
         redacted = redact(text)  # before taking a connection: SQLite has only one, others wait on it
         with request.app.state.sessions() as session:
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is None:
-                conversation = Conversation(id=conversation_id)
-                session.add(conversation)
-            stored = PRIVATE_ANSWER if conversation.next_answer_private else redacted
-            message = Message(conversation_id=conversation_id, sender="user", text_redacted=stored)
-            session.add(message)
+            state = session.execute(select(Conversation.mode, Conversation.next_answer_private)
+                                    .where(Conversation.id == conversation_id)).first()
+            if state is None:
+                session.execute(insert(Conversation).values(id=conversation_id))
+            mode, private = state or ("bot", False)
+            stored = PRIVATE_ANSWER if private else redacted
+            message_id = session.execute(insert(Message).values(
+                conversation_id=conversation_id, sender="user", text_redacted=stored)).inserted_primary_key[0]
             session.commit()
-            return conversation.mode, message.id
+            return mode, message_id
 
     @app.get("/api/chat/{conversation_id}/events", include_in_schema=False)
     async def citizen_events(conversation_id: str, request: Request) -> StreamingResponse:
