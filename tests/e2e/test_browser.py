@@ -47,12 +47,15 @@ def test_citizen_and_adviser_end_to_end(browser, stack, citizen) -> None:
     bot_says(citizen, "Vraag 3 van 9")
 
     # Then asks for a person with the always-visible button, and consents.
-    citizen.get_by_role("button", name="Praat met een medewerker").first.click()
+    citizen.locator(".wlz-human").click()
     bot_says(citizen, "U mag zelf kiezen met wie")
     click_choice(citizen, "Adviseur zorgkantoor")
     bot_says(citizen, "gebeld worden")
     click_choice(citizen, "Bel mij terug")
     bot_says(citizen, "Op welk telefoonnummer")
+    # answered choices are history: they can no longer be clicked, the newest ones can
+    assert citizen.locator(".wlz-choice", has_text="Adviseur zorgkantoor").last.is_disabled()
+    assert citizen.locator(".wlz-choice", has_text="Bel mij terug").last.is_disabled()
     type_message(citizen, "06 12 34 56 78")
     click_choice(citizen, "Middags")
     bot_says(citizen, "Mag ik dit delen?")

@@ -177,6 +177,11 @@
     if (store !== false) this.remember(message);
     var self = this;
     var sender = message.sender;
+    // Once the person has answered, earlier choices are history: clicking one would answer a
+    // question the conversation has left behind (a guided flow would take it as the next answer).
+    if (sender === "user") {
+      this.log.querySelectorAll(".wlz-choice:not([disabled])").forEach(function (b) { b.disabled = true; });
+    }
     var label = { user: TEXT.you, bot: TEXT.bot, staff: TEXT.staff, system: TEXT.system }[sender] || TEXT.bot;
     var bubble = el("div", { className: "wlz-message wlz-from-" + sender }, [
       el("p", { className: "wlz-sender", text: label }),
