@@ -133,6 +133,13 @@ class ActionFallbackSuggest(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
+        # A town name alone ("Tilburg", "ik woon in zeist") answers the bot's "typ uw
+        # woonplaats": look it up, whatever the classifier made of the message.
+        by_place = content().which_care_office(latest_entities(tracker).get("plaats"))
+        if by_place is not None:
+            send(dispatcher, by_place)
+            report(dispatcher, topic="ask_which_care_office")
+            return [SlotSet("last_answer", by_place.answer_id), SlotSet("fallback_count", 0)]
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))
         send(dispatcher, reply)

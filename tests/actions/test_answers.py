@@ -197,3 +197,30 @@ def test_contact_details_changed_by_a_beheerder_replace_the_file_values():
     assert registry.values()["zorgkantoor_telefoon"] == "0800-1234567" != original
     assert registry.values()["zorgkantoor_naam"] == registry.file_settings["zorgkantoor"]["naam"]
     assert "zaterdag 10:00-12:00" in registry.opening_hours_text()
+
+
+def fallback_run(intent: str, text: str, entities: list[dict], slots: dict | None = None):
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionFallbackSuggest
+
+    message = {"intent": {"name": intent}, "text": text, "entities": entities,
+               "intent_ranking": [{"name": intent, "confidence": 0.5}, *RANKING]}
+    tracker = Tracker("c", {"fallback_count": 0, **(slots or {})}, message, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    return ActionFallbackSuggest().run(dispatcher, tracker, {}), dispatcher.messages
+
+
+def test_a_town_name_alone_gets_its_zorgkantoor_not_a_fallback():
+    events, messages = fallback_run("inform", "Tilburg", [{"entity": "plaats", "value": "Tilburg"}],
+                                    {"fallback_count": 1})
+    assert "Tilburg hoort bij de regio Midden-Brabant" in messages[0]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 0} in events
+    assert messages[-1]["custom"] == {"topic": "ask_which_care_office"}
+
+
+def test_a_form_answer_outside_a_form_gets_topic_suggestions():
+    events, messages = fallback_run("inform", "hij wil per se thuis blijven", [])
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_pgb_what", "/ask_pgb_duties", "/ask_waiting"]
+    assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 1} in events
