@@ -15,7 +15,7 @@ temporary database, then:
 Figures, not pass/fail: the report goes to benchmarks/reports/load.md.
 
 Usage (web environment, from the repository root, after `make train`):
-    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 12 16 24 32] [--step-seconds 20]
+    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 12 16 24 32 48] [--step-seconds 20]
 """
 from __future__ import annotations
 
@@ -252,7 +252,7 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--steps", type=int, nargs="+", default=[1, 2, 4, 8, 12, 16, 24, 32])
+    parser.add_argument("--steps", type=int, nargs="+", default=[1, 2, 4, 8, 12, 16, 24, 32, 48])
     parser.add_argument("--step-seconds", type=float, default=20.0)
     parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "reports" / "load.md")
     args = parser.parse_args()
