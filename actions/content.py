@@ -148,8 +148,9 @@ class Content:
         return general
 
     def _text_for(self, item: Mapping[str, Any], relation: str | None, field_name: str) -> str:
-        if field_name == "text" and self.relation_phrases(relation) and item.get("text_relative"):
-            return self.render(item["text_relative"], relation)
+        relative = item.get(f"{field_name}_relative")  # text_relative, more_relative
+        if relative and self.relation_phrases(relation):
+            return self.render(relative, relation)
         return self.render(item[field_name], relation)
 
     def _buttons(self, item: Mapping[str, Any]) -> list[Button]:

@@ -45,9 +45,9 @@ def sentences(text: str) -> list[str]:
 def rendered_texts(content: Content) -> Iterator[tuple[str, str]]:
     """(where, text as the user sees it) for every answer, term and dialogue text."""
     for item in content.answers:
-        for field in ("text", "text_relative", "more"):
+        for field in ("text", "text_relative", "more", "more_relative"):
             if item.get(field):
-                relation = SAMPLE_RELATION if field == "text_relative" else None
+                relation = SAMPLE_RELATION if field.endswith("_relative") else None
                 yield f"answers.yml {item['id']}.{field}", content.render(item[field], relation)
     for term in content.terms:
         yield f"glossary.yml {term['id']}", content.render(term["text"])

@@ -120,6 +120,13 @@ def test_tell_more_gives_the_follow_up_of_the_last_answer() -> None:
     assert "/tell_more" not in [b.payload for b in more.buttons]
 
 
+def test_tell_more_about_a_relative_names_the_relative() -> None:
+    item = next(i for i in content().answers if i.get("more_relative"))
+    about_mother, about_self = content().more(item["id"], "moeder"), content().more(item["id"])
+    assert "moeder" in about_mother.text.lower() and about_mother.text != about_self.text
+    assert about_self.text == content().render(item["more"])
+
+
 def test_tell_more_without_context_offers_menu() -> None:
     reply = content().more(None)
     assert reply.text == content().dialogue_text("no_more") and reply.buttons
