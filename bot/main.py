@@ -187,8 +187,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                       messages: list[ChatMessage], customs: list[dict]) -> None:
         if message_id is None:
             return
-        redacted = [{"conversation_id": conversation_id, "sender": m.sender, "text_redacted": redact(m.text)}
-                    for m in messages]  # outside the connection, as below
+        rows = [{"conversation_id": conversation_id, "sender": m.sender, "text_redacted": redact(m.text)}
+                for m in messages]  # redacted outside the connection, as below
         topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
         signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
         # plain statements, no ORM loads: this runs on every chat turn
@@ -199,8 +199,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 return
             session.execute(update(Message).where(Message.id == message_id).values(
                 topic=topic, signals=signals or None))
-            if redacted:
-                session.execute(insert(Message), redacted)
+            if rows:
+                session.execute(insert(Message), rows)
             session.commit()
 
     def current_settings(request: Request) -> dict:
