@@ -70,6 +70,12 @@ def test_a_relative_opening_a_sentence_is_capitalised_and_nowhere_else() -> None
         "Verblijf: uw moeder woont daar. Uw moeder kiest."
 
 
+def test_parents_are_named_so_that_singular_verbs_fit() -> None:
+    # Answers are written "{naaste} woont"; "uw ouders woont" would be wrong Dutch.
+    assert content().render("{naaste} woont thuis.", "ouders") == "Uw vader of moeder woont thuis."
+    assert content().render("{naaste} woont thuis.", "schoonouders") == "Uw vader of moeder woont thuis."
+
+
 def test_telling_who_it_is_about_is_acknowledged() -> None:
     assert "uw vader" in choose_reply("inform_for_whom", {"relatie": "vader"}, "vader").text
     assert choose_reply("inform_for_whom", {"relatie": "zelf"}, "mezelf").text == \
