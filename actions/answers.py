@@ -5,13 +5,14 @@ send it. Which text fits which question is decided (and tested) in content.py.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Button, Reply, content
+from actions.content import Button, Reply, content, intent_payload
 from nlp.vocabulary import canonical, fold
 
 SECOND_FAILURE = 2
@@ -23,6 +24,15 @@ INDEPENDENT_SUPPORT = {"oco", "mee", "zorgbelang"}
 
 
 ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
+# Entities that name a topic of their own: "hoe lang duurt het pgb?" is not a follow-up.
+TOPIC_ENTITIES = ("leveringsvorm", "organisatie", "sector", "begrip", "plaats")
+# Words that point back to what was just discussed: "hoe lang duurt dat?".
+BACK_REFERENCES = frozenset(
+    "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin "
+    "ervan erover erbij ervoor ermee eraan erin".split())
+FOLLOW_UP_MAX_WORDS = 8
+# How likely the earlier topic must be by the words alone before the person is asked.
+FOLLOW_UP_MIN_CONFIDENCE = 0.1
 
 
 def entities_from(message: dict[str, Any]) -> dict[str, str]:
@@ -59,6 +69,26 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
 
 
+def follow_up_choice(text: str, intent: str, entities: dict[str, str], previous: str | None,
+                     ranking: list[dict[str, Any]]) -> Reply | None:
+    """A short question that points back and names no topic ("hoe lang duurt dat?") may be
+    about the topic just answered. When the classifier picked another topic and the earlier
+    one is also likely, the person chooses: better one click than another topic's answer."""
+    if not previous or intent == previous or not intent.startswith("ask_"):
+        return None
+    words = re.findall(r"\w+", fold(text))
+    if len(words) > FOLLOW_UP_MAX_WORDS or not BACK_REFERENCES.intersection(words):
+        return None
+    if any(entities.get(name) for name in TOPIC_ENTITIES):
+        return None
+    confidence = {r.get("name"): r.get("confidence", 0.0) for r in ranking}
+    if confidence.get(previous, 0.0) < FOLLOW_UP_MIN_CONFIDENCE:
+        return None
+    registry = content()
+    buttons = [Button(registry.topic_title(i) or i, intent_payload(i)) for i in (previous, intent)]
+    return Reply(registry.dialogue_text("follow_up_which"), buttons)
+
+
 def choose_reply(intent: str, entities: dict[str, str], relation: str | None) -> Reply:
     registry = content()
     if intent == "inform_for_whom":
@@ -90,9 +120,16 @@ class ActionAnswer(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        intent = tracker.latest_message.get("intent", {}).get("name", "")
+        message = tracker.latest_message
+        intent = message.get("intent", {}).get("name", "")
         entities = latest_entities(tracker)
         relation = entities.get("relatie") or tracker.get_slot("relatie")
+        choice = follow_up_choice(message.get("text") or "", intent, entities,
+                                  content().topic_of(tracker.get_slot("last_answer")),
+                                  message.get("intent_ranking") or [])
+        if choice is not None:
+            send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
+            return []
         reply = choose_reply(intent, entities, relation)
         send(dispatcher, reply)
         report(dispatcher, topic=intent)

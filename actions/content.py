@@ -174,6 +174,14 @@ class Content:
         buttons = [b for b in self._buttons(item) if b.payload != "/tell_more"]
         return Reply(self._text_for(item, relation, "more"), buttons, item["id"])
 
+    def topic_of(self, answer_id: str | None) -> str | None:
+        """The intent an earlier reply answered: an answer's own, or a glossary term's topic."""
+        if answer_id and answer_id.startswith("term:"):
+            term = self.term(answer_id.removeprefix("term:"))
+            return term.get("topic") if term else None
+        item = self._by_id.get(answer_id or "")
+        return item.get("intent") if item else None
+
     # -- glossary and regions --------------------------------------------------
     def term(self, term_id: str) -> dict | None:
         return next((t for t in self.terms if t["id"] == term_id), None)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.answers import choose_reply, entities_from, fallback_reply
+from actions.answers import choose_reply, entities_from, fallback_reply, follow_up_choice
 from actions.content import Content, content, intent_payload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,3 +237,54 @@ def test_a_form_answer_outside_a_form_gets_topic_suggestions():
     events, messages = fallback_run("inform", "hij wil per se thuis blijven", [])
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_pgb_what", "/ask_pgb_duties", "/ask_waiting"]
     assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 1} in events
+
+
+# "wat doet het CIZ?" was just answered; the classifier reads "hoe lang duurt dat" as the
+# waiting list, with the CIZ second (as our model ranks it).
+CIZ_FOLLOW_UP = [{"name": "ask_waiting", "confidence": 0.64}, {"name": "ask_indication_process", "confidence": 0.25}]
+
+
+def test_a_follow_up_pointing_back_lets_the_person_choose_the_topic():
+    reply = follow_up_choice("Hoe lang duurt dat?", "ask_waiting", {}, "ask_indication_process", CIZ_FOLLOW_UP)
+    assert reply is not None
+    assert [b.payload for b in reply.buttons] == ["/ask_indication_process", "/ask_waiting"]
+    assert reply.text == content().dialogue_text("follow_up_which")
+
+
+@pytest.mark.parametrize("text, entities, previous", [
+    ("hoe lang duurt dat", {}, "ask_waiting"),  # the same topic: just answer
+    ("hoe lang duurt dat", {}, None),  # nothing answered yet
+    ("hoe lang duurt de wachtlijst", {}, "ask_indication_process"),  # names its own topic
+    ("hoe lang duurt dat met een pgb", {"leveringsvorm": "pgb"}, "ask_indication_process"),
+    ("mijn moeder is dement en we staan al maanden op een lijst, hoe lang duurt dat nog",
+     {}, "ask_indication_process"),  # a whole new question, not a follow-up
+])
+def test_other_questions_are_answered_directly(text, entities, previous):
+    assert follow_up_choice(text, "ask_waiting", entities, previous, CIZ_FOLLOW_UP) is None
+
+
+def test_an_unlikely_earlier_topic_is_not_offered():
+    ranking = [{"name": "ask_waiting", "confidence": 0.9}, {"name": "ask_indication_process", "confidence": 0.02}]
+    assert follow_up_choice("hoe lang duurt dat", "ask_waiting", {}, "ask_indication_process", ranking) is None
+
+
+def test_the_earlier_topic_is_read_from_the_last_answer_or_glossary_term():
+    assert content().topic_of("indication_process") == "ask_indication_process"
+    assert content().topic_of("term:zorg_in_natura") == "ask_in_kind"
+    assert content().topic_of("term:mantelzorger") is None
+    assert content().topic_of(None) is None
+
+
+def test_answer_action_asks_instead_of_answering_another_topic():
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    message = {"intent": {"name": "ask_waiting"}, "text": "hoe lang duurt dat", "entities": [],
+               "intent_ranking": CIZ_FOLLOW_UP}
+    tracker = Tracker("c", {"last_answer": "indication_process"}, message, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswer().run(dispatcher, tracker, {}) == []
+    assert dispatcher.messages[0]["text"] == content().dialogue_text("follow_up_which")
+    assert choose_reply("ask_waiting", {}, None).text not in [m.get("text") for m in dispatcher.messages]
