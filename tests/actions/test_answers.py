@@ -281,10 +281,12 @@ def test_answer_action_asks_instead_of_answering_another_topic():
 
     from actions.answers import ActionAnswer
 
-    message = {"intent": {"name": "ask_waiting"}, "text": "hoe lang duurt dat", "entities": [],
-               "intent_ranking": CIZ_FOLLOW_UP}
+    message = {"intent": {"name": "ask_waiting"}, "text": "hoe lang duurt dat voor mijn vader",
+               "entities": [{"entity": "relatie", "value": "vader"}], "intent_ranking": CIZ_FOLLOW_UP}
     tracker = Tracker("c", {"last_answer": "indication_process"}, message, [], False, None, {}, "")
     dispatcher = CollectingDispatcher()
-    assert ActionAnswer().run(dispatcher, tracker, {}) == []
+    # nothing is lost: who it is about is kept; the last answer stays the CIZ's
+    assert ActionAnswer().run(dispatcher, tracker, {}) == [
+        {"event": "slot", "timestamp": None, "name": "relatie", "value": "vader"}]
     assert dispatcher.messages[0]["text"] == content().dialogue_text("follow_up_which")
     assert choose_reply("ask_waiting", {}, None).text not in [m.get("text") for m in dispatcher.messages]
