@@ -125,6 +125,7 @@ class ActionAnswer(Action):
         entities = latest_entities(tracker)
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         events = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
+        events.append(SlotSet("offered_human", False))
         choice = follow_up_choice(message.get("text") or "", intent, entities,
                                   content().topic_of(tracker.get_slot("last_answer")),
                                   message.get("intent_ranking") or [])
@@ -134,6 +135,7 @@ class ActionAnswer(Action):
         reply = choose_reply(intent, entities, relation)
         send(dispatcher, reply)
         report(dispatcher, topic=intent)
+        events[-1] = SlotSet("offered_human", content().offers_human(reply.answer_id))
         return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0), *events]
 
 
@@ -179,4 +181,4 @@ class ActionFallbackSuggest(Action):
         reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))
         send(dispatcher, reply)
         report(dispatcher, topic="nlu_fallback")
-        return [SlotSet("fallback_count", failures)]
+        return [SlotSet("fallback_count", failures), SlotSet("offered_human", False)]

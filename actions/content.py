@@ -174,6 +174,10 @@ class Content:
         buttons = [b for b in self._buttons(item) if b.payload != "/tell_more"]
         return Reply(self._text_for(item, relation, "more"), buttons, item["id"])
 
+    def offers_human(self, answer_id: str | None) -> bool:
+        """Whether the answer ends by offering a person, so that "ja" means yes to that."""
+        return bool(self._by_id.get(answer_id or "", {}).get("offers_human"))
+
     def topic_of(self, answer_id: str | None) -> str | None:
         """The intent an earlier reply answered: an answer's own, or a glossary term's topic."""
         if answer_id and answer_id.startswith("term:"):

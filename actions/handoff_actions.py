@@ -45,8 +45,11 @@ class ActionPrepareHandoff(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
         events: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+        events.append(SlotSet("offered_human", False))
         intent = tracker.latest_message.get("intent", {}).get("name")
-        dispatcher.utter_message(json_message={"topic": intent or "request_human"})
+        # "ja" to an offered person counts as asking for one
+        dispatcher.utter_message(json_message={"topic": "request_callback" if intent == "request_callback"
+                                               else "request_human"})
         if intent == "request_callback":
             events.append(SlotSet("handoff_method", "telefoon"))
         return events

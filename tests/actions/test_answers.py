@@ -287,6 +287,35 @@ def test_answer_action_asks_instead_of_answering_another_topic():
     dispatcher = CollectingDispatcher()
     # nothing is lost: who it is about is kept; the last answer stays the CIZ's
     assert ActionAnswer().run(dispatcher, tracker, {}) == [
-        {"event": "slot", "timestamp": None, "name": "relatie", "value": "vader"}]
+        {"event": "slot", "timestamp": None, "name": "relatie", "value": "vader"},
+        {"event": "slot", "timestamp": None, "name": "offered_human", "value": False}]
     assert dispatcher.messages[0]["text"] == content().dialogue_text("follow_up_which")
     assert choose_reply("ask_waiting", {}, None).text not in [m.get("text") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize("intent, offered", [("bot_challenge", True), ("insult", True), ("report_death", True),
+                                             ("ask_pgb_what", False), ("affirm", False)])
+def test_an_answer_that_offers_a_person_lets_yes_start_the_handoff(intent, offered):
+    """data/handoff.yml starts the handoff on "ja" while offered_human is true."""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    message = {"intent": {"name": intent}, "text": "...", "entities": []}
+    tracker = Tracker("c", {"offered_human": not offered}, message, [], False, None, {}, "")
+    events = ActionAnswer().run(CollectingDispatcher(), tracker, {})
+    assert {"event": "slot", "timestamp": None, "name": "offered_human", "value": offered} in events
+
+
+def test_offering_a_person_is_said_in_the_text():
+    """The flag and the words go together: an answer with offers_human asks about a person."""
+    for item in content().answers:
+        if item.get("offers_human"):
+            assert "medewerker" in item["text"] and "?" in item["text"], item["id"]
+
+
+def test_condolences_come_first_and_name_the_relative():
+    reply = choose_reply("report_death", {"relatie": "vader"}, "vader")
+    assert reply.text.startswith("Gecondoleerd met het overlijden van uw vader.")
+    assert [b.payload for b in reply.buttons] == ["/request_human", "/request_callback"]
