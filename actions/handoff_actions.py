@@ -21,6 +21,9 @@ from actions.service_client import client
 HANDOFF_SLOTS = ["handoff_target", "handoff_organisation", "handoff_method", "handoff_phone",
                  "handoff_part_of_day", "handoff_email", "handoff_consent"]
 FLOW_SIGNAL_SLOTS = ["choice_aid_signals"]  # filled by the guided flows
+# Set when the handoff ends, not when it starts: the rule that starts it on "ja" needs the
+# offer to hold until the form runs. Afterwards a "ja" is only a "ja" again.
+OFFER_USED = SlotSet("offered_human", False)
 
 
 def _text(key: str, **values: str) -> str:
@@ -45,7 +48,6 @@ class ActionPrepareHandoff(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
         events: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
-        events.append(SlotSet("offered_human", False))
         intent = tracker.latest_message.get("intent", {}).get("name")
         # "ja" to an offered person counts as asking for one
         dispatcher.utter_message(json_message={"topic": "request_callback" if intent == "request_callback"
@@ -283,7 +285,7 @@ class ActionSubmitHandoff(Action):
             domain: DomainDict) -> list[EventType]:
         if tracker.get_slot("handoff_consent") != "ja":
             dispatcher.utter_message(text=_text("handoff_no_consent"))
-            return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+            return [SlotSet(slot, None) for slot in HANDOFF_SLOTS] + [OFFER_USED]
 
         summary = build_summary(tracker)
         attempt = int(tracker.get_slot("handoff_count") or 0)
@@ -306,7 +308,7 @@ class ActionSubmitHandoff(Action):
         created = client().create_handoff(payload)
         if not created or not created.get("reference"):
             dispatcher.utter_message(text=_text("handoff_failed"))
-            return []  # keep the slots: a retry reuses the same idempotency key
+            return [OFFER_USED]  # keep the handoff slots: a retry reuses the same idempotency key
 
         settings = content().settings.get("overdracht") or {}
         key = {"telefoon": "handoff_done_phone", "email": "handoff_done_email"}.get(method, "handoff_done_chat")
@@ -316,4 +318,4 @@ class ActionSubmitHandoff(Action):
                        verwachting=expectation),
             custom={"handoff": {"reference": created["reference"], "method": method}})
         return [SlotSet("handoff_count", attempt + 1), SlotSet("handoff_reference", created["reference"]),
-                *[SlotSet(slot, None) for slot in HANDOFF_SLOTS]]
+                *[SlotSet(slot, None) for slot in HANDOFF_SLOTS], OFFER_USED]

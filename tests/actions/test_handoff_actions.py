@@ -77,6 +77,13 @@ def test_without_consent_nothing_is_sent(service) -> None:
     assert messages[0]["text"] == content().dialogue_text("handoff_no_consent")
 
 
+@pytest.mark.parametrize("consent", ["ja", "nee"])
+def test_once_the_handoff_ends_a_yes_is_only_a_yes_again(service, consent) -> None:
+    """An offer of a person ("Wilt u een mens spreken?") is used up by the handoff it started."""
+    _, events = submit(tracker({**PHONE_SLOTS, "handoff_consent": consent, "offered_human": True}, USER_EVENTS))
+    assert {"event": "slot", "timestamp": None, "name": "offered_human", "value": False} in events
+
+
 def test_retrying_the_same_request_creates_one_handoff(service) -> None:
     slots = {**PHONE_SLOTS, "handoff_consent": "ja"}
     first, _ = submit(tracker(slots))
@@ -95,7 +102,8 @@ def test_service_down_apologises_and_keeps_the_answers(monkeypatch) -> None:
     monkeypatch.setattr(handoff_actions, "client", lambda: FakeService(fail=True))
     messages, events = submit(tracker({**PHONE_SLOTS, "handoff_consent": "ja"}))
     assert messages[0]["text"] == content().dialogue_text("handoff_failed")
-    assert events == []
+    # the handoff slots are kept for a retry with the same idempotency key
+    assert [e["name"] for e in events] == ["offered_human"]
 
 
 def test_consent_question_shows_the_summary(service) -> None:
