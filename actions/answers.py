@@ -124,19 +124,18 @@ class ActionAnswer(Action):
         intent = message.get("intent", {}).get("name", "")
         entities = latest_entities(tracker)
         relation = entities.get("relatie") or tracker.get_slot("relatie")
-        events = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
-        events.append(SlotSet("offered_human", False))
+        about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
         choice = follow_up_choice(message.get("text") or "", intent, entities,
                                   content().topic_of(tracker.get_slot("last_answer")),
                                   message.get("intent_ranking") or [])
         if choice is not None:
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
-            return events
+            return [*about, SlotSet("offered_human", False)]
         reply = choose_reply(intent, entities, relation)
         send(dispatcher, reply)
         report(dispatcher, topic=intent)
-        events[-1] = SlotSet("offered_human", content().offers_human(reply.answer_id))
-        return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0), *events]
+        return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0), *about,
+                SlotSet("offered_human", content().offers_human(reply.answer_id))]
 
 
 class ActionTellMore(Action):

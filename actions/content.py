@@ -39,6 +39,10 @@ class Reply:
     answer_id: str | None = None
 
 
+# A glossary explanation's answer id is this prefix and the term id ("term:pgb").
+TERM_ANSWER = "term:"
+
+
 def intent_payload(intent: str, entities: Mapping[str, str] | None = None) -> str:
     """A button payload Rasa reads as an intent, optionally with entities."""
     if not entities:
@@ -180,8 +184,8 @@ class Content:
 
     def topic_of(self, answer_id: str | None) -> str | None:
         """The intent an earlier reply answered: an answer's own, or a glossary term's topic."""
-        if answer_id and answer_id.startswith("term:"):
-            term = self.term(answer_id.removeprefix("term:"))
+        if answer_id and answer_id.startswith(TERM_ANSWER):
+            term = self.term(answer_id.removeprefix(TERM_ANSWER))
             return term.get("topic") if term else None
         item = self._by_id.get(answer_id or "")
         return item.get("intent") if item else None
@@ -196,7 +200,7 @@ class Content:
             return Reply(self.dialogue_text("term_unknown"), self.menu_buttons())
         topic = term.get("topic")
         buttons = [Button(self.topic_title(topic) or topic, intent_payload(topic))] if topic else []
-        return Reply(self.render(term["text"]), buttons, f"term:{term['id']}")
+        return Reply(self.render(term["text"]), buttons, f"{TERM_ANSWER}{term['id']}")
 
     def region_for(self, place: str) -> dict | None:
         wanted = fold(place)
