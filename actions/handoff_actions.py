@@ -82,7 +82,10 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_target": None}
         target = handoff.parse_target(text)
         if target is None:
-            dispatcher.utter_message(text=_text("handoff_target_again"))
+            # "bellen" here answers the next question early: keep it, ask only who again
+            method = handoff.parse_method(text, staff_online=client().staff_online())
+            if method is not None:
+                return {"handoff_target": None, "handoff_method": method}
         return {"handoff_target": target}
 
     def validate_handoff_organisation(self, value: Any, dispatcher: CollectingDispatcher,
@@ -135,7 +138,10 @@ class ActionAskHandoffTarget(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=_text("handoff_intro"), buttons=[
+        # Asked before (an unclear answer, or after explaining the difference): the short
+        # question, not the whole introduction a second time.
+        again = tracker.get_slot("requested_slot") == "handoff_target"
+        dispatcher.utter_message(text=_text("handoff_target_again" if again else "handoff_intro"), buttons=[
             _button("button_target_zorgkantoor"), _button("button_target_oco"),
             _button("button_difference")])
         return []

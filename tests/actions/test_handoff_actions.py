@@ -158,3 +158,21 @@ def test_answers_given_inside_a_flow_are_not_topics_or_unanswered_questions(serv
     summary = handoff_actions.build_summary(tracker({"choice_aid_signals": ["wacht_te_lang"]}, events))
     assert summary.topics == ["ask_pgb_what"] and summary.unanswered == ["kan de hond mee"]
     assert summary.signals == ["wacht_te_lang", "wens_pgb"]
+
+
+def test_a_contact_method_typed_at_the_who_question_is_kept(service) -> None:
+    dispatcher = CollectingDispatcher()
+    result = handoff_actions.ValidateHandoffForm().validate_handoff_target("bellen", dispatcher, tracker({}), {})
+    assert result == {"handoff_target": None, "handoff_method": "telefoon"}
+    unclear = handoff_actions.ValidateHandoffForm().validate_handoff_target("weet ik niet", dispatcher,
+                                                                           tracker({}), {})
+    assert unclear == {"handoff_target": None}
+
+
+def test_who_is_asked_again_briefly_not_with_the_whole_introduction(service) -> None:
+    first, again = CollectingDispatcher(), CollectingDispatcher()
+    handoff_actions.ActionAskHandoffTarget().run(first, tracker({"requested_slot": None}), {})
+    handoff_actions.ActionAskHandoffTarget().run(again, tracker({"requested_slot": "handoff_target"}), {})
+    assert first.messages[0]["text"].startswith("Ik breng u graag in contact met een mens")
+    assert again.messages[0]["text"] == content().dialogue_text("handoff_target_again")
+    assert again.messages[0]["buttons"] == first.messages[0]["buttons"]
