@@ -173,9 +173,16 @@ class Content:
 
     def more(self, answer_id: str | None, relation: str | None = None) -> Reply:
         item = self._by_id.get(answer_id or "")
-        if item is None or not item.get("more"):
+        if item is None:
             return Reply(self.dialogue_text("no_more"), self.menu_buttons())
         buttons = [b for b in self._buttons(item) if b.payload != "/tell_more"]
+        if not item.get("more"):
+            # "hoe werkt dat precies" after a short answer: its own follow-ups fit better
+            # than the general menu, and a person can always say more.
+            human = Button(self.topic_title("request_human") or "Praat met een medewerker",
+                           intent_payload("request_human"))
+            return Reply(self.dialogue_text("no_more_related"),
+                         [*buttons, *([human] if human.payload not in {b.payload for b in buttons} else [])])
         return Reply(self._text_for(item, relation, "more"), buttons, item["id"])
 
     def offers_human(self, answer_id: str | None) -> bool:

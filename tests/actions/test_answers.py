@@ -318,4 +318,15 @@ def test_offering_a_person_is_said_in_the_text():
 def test_condolences_come_first_and_name_the_relative():
     reply = choose_reply("report_death", {"relatie": "vader"}, "vader")
     assert reply.text.startswith("Gecondoleerd met het overlijden van uw vader.")
-    assert [b.payload for b in reply.buttons] == ["/request_human", "/request_callback"]
+    # a person first; first steps for whoever now needs care themselves (a carer who died)
+    assert [b.payload for b in reply.buttons] == ["/request_human", "/request_callback", "/ask_first_steps"]
+
+
+def test_tell_more_after_a_short_answer_offers_its_own_follow_ups_and_a_person() -> None:
+    item = next(i for i in content().answers if not i.get("more") and i.get("buttons")
+                and i["intent"].startswith("ask_"))
+    reply = content().more(item["id"])
+    assert reply.text == content().dialogue_text("no_more_related")
+    payloads = [b.payload for b in reply.buttons]
+    assert payloads[:-1] == [b.payload for b in content().answer(item["intent"]).buttons]
+    assert payloads[-1] == "/request_human" and payloads.count("/request_human") == 1
