@@ -12,6 +12,9 @@ from typing import Any, Iterable, Mapping
 from nlp.vocabulary import fold
 
 TARGETS = ("zorgkantoor", "oco")
+# words in organisation names that do not tell them apart ("Zorgbelang Voorbeeldregio")
+GENERIC_NAME_WORDS = {"de", "het", "van", "en", "regio", "voorbeeldregio", "stichting", "zorg", "cliëntondersteuning",
+                      "clientondersteuning"}
 METHODS = ("chat", "telefoon", "email")
 PARTS_OF_DAY = ("ochtend", "middag")
 
@@ -60,15 +63,40 @@ def parse_method(text: str, staff_online: bool) -> str | None:
     return None
 
 
+def no_preference(text: str) -> bool:
+    words = _words(text)
+    return any(k in words for k in ("maakt niet uit", "geen voorkeur", "allebei", "altijd", "weet ik niet",
+                                    "weet niet", "maakt me niet uit", "om het even"))
+
+
 def parse_part_of_day(text: str) -> str | None:
     words = _words(text)
     if "ochtend" in words or "morgen" in words or "voor 12" in words:
         return "ochtend"
     if "middag" in words or "na 12" in words or "avond" in words:
         return "middag"
-    if any(k in words for k in ("maakt niet uit", "geen voorkeur", "allebei", "altijd")):
+    if no_preference(text):
         return "geen voorkeur"
     return None
+
+
+def match_organisation(text: str, organisations: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The organisation a button or typed words name: "MEE", "zorgbelang graag", its id.
+
+    Whole words of the name count, except words many names share ("regio"); a message that
+    fits two organisations names none, and the question is asked again.
+    """
+    typed = set(_words(text).split())
+    if not typed:
+        return None
+    candidates = []
+    for org in organisations:
+        name_words = set(_words(str(org.get("name", ""))).split())
+        if _words(text) in {str(org.get("id")), _words(str(org.get("name", "")))}:
+            return org
+        if typed & name_words - GENERIC_NAME_WORDS:
+            candidates.append(org)
+    return candidates[0] if len(candidates) == 1 else None
 
 
 _PHONE_CHARS = re.compile(r"[\s\-().]")

@@ -24,6 +24,7 @@ FLOW_SIGNAL_SLOTS = ["choice_aid_signals"]  # filled by the guided flows
 # Set when the handoff ends, not when it starts: the rule that starts it on "ja" needs the
 # offer to hold until the form runs. Afterwards a "ja" is only a "ja" again.
 OFFER_USED = SlotSet("offered_human", False)
+NO_ORGANISATION = "onbekend"  # an OCO without a chosen organisation: the zorgkantoor refers on
 
 
 def _text(key: str, **values: str) -> str:
@@ -37,6 +38,28 @@ def _button(key: str, payload: str | None = None) -> dict[str, str]:
 
 def _organisations() -> list[dict[str, Any]]:
     return [o for o in client().organisations("oco") if o.get("active", True)]
+
+
+def asked_before(tracker: Tracker, slot: str) -> bool:
+    """Whether the form asked for `slot` on the turn before and the answer did not fit.
+
+    Then the ask action gives the short "please choose again" text instead of repeating the
+    whole question, and the validators stay silent, so the person reads one message, not two.
+    The events after the latest user message belong to this turn; a handoff that started this
+    turn (action_prepare_handoff) asks everything for the first time.
+    """
+    requested_before = None
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if not seen_user:
+            if kind == "action" and event.get("name") == "action_prepare_handoff":
+                return False
+            seen_user = kind == "user"
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            requested_before = event.get("value")
+            break
+    return requested_before == slot
 
 
 class ActionPrepareHandoff(Action):
@@ -82,33 +105,27 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_target": None}
         target = handoff.parse_target(text)
         if target is None:
-            # "bellen" here answers the next question early: keep it, ask only who again
-            method = handoff.parse_method(text, staff_online=client().staff_online())
-            if method is not None:
-                return {"handoff_target": None, "handoff_method": method}
+            return {"handoff_target": None, **_early_method(text)}
         return {"handoff_target": target}
 
     def validate_handoff_organisation(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        chosen = str(value or "").strip().lower()
-        for org in _organisations():
-            if chosen in {str(org.get("id")), str(org.get("name", "")).lower()}:
-                return {"handoff_organisation": str(org["id"])}
-        dispatcher.utter_message(text=_text("handoff_ask_organisation"))
-        return {"handoff_organisation": None}
+        text = str(value or "")
+        if handoff.no_preference(text):  # the zorgkantoor passes it on to one of them
+            return {"handoff_organisation": NO_ORGANISATION}
+        chosen = handoff.match_organisation(text, _organisations())
+        if chosen is None:
+            return {"handoff_organisation": None, **_early_method(text)}
+        return {"handoff_organisation": str(chosen["id"])}
 
     def validate_handoff_method(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         method = handoff.parse_method(str(value or ""), staff_online=client().staff_online())
-        if method is None:
-            dispatcher.utter_message(text=_text("handoff_method_again"))
         return {"handoff_method": method}
 
     def validate_handoff_phone(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         phone = handoff.normalise_phone(str(value or ""))
-        if phone is None:
-            dispatcher.utter_message(text=_text("handoff_phone_invalid"))
         return {"handoff_phone": phone}
 
     def validate_handoff_part_of_day(self, value: Any, dispatcher: CollectingDispatcher,
@@ -119,17 +136,23 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_email(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         email = handoff.normalise_email(str(value or ""))
-        if email is None:
-            dispatcher.utter_message(text=_text("handoff_email_invalid"))
         return {"handoff_email": email}
 
     def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         answer = handoff.parse_yes_no(str(value or ""))
         if answer is None:
-            dispatcher.utter_message(text=_text("handoff_consent_again"))
             return {"handoff_consent": None}
         return {"handoff_consent": "ja" if answer else "nee"}
+
+
+def _early_method(text: str) -> dict[str, str]:
+    """"bellen" typed at an earlier question answers the contact question already: keep it.
+
+    Phone and e-mail only: chat depends on who is online when the form gets there.
+    """
+    method = handoff.parse_method(text, staff_online=False)
+    return {"handoff_method": method} if method else {}
 
 
 class ActionAskHandoffTarget(Action):
@@ -138,9 +161,8 @@ class ActionAskHandoffTarget(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        # Asked before (an unclear answer, or after explaining the difference): the short
-        # question, not the whole introduction a second time.
-        again = tracker.get_slot("requested_slot") == "handoff_target"
+        # asked before (an unclear answer, or after explaining the difference): the short question
+        again = asked_before(tracker, "handoff_target")
         dispatcher.utter_message(text=_text("handoff_target_again" if again else "handoff_intro"), buttons=[
             _button("button_target_zorgkantoor"), _button("button_target_oco"),
             _button("button_difference")])
@@ -157,9 +179,12 @@ class ActionAskHandoffOrganisation(Action):
         if len(organisations) == 1:  # nothing to choose
             return [SlotSet("handoff_organisation", str(organisations[0]["id"]))]
         if not organisations:  # directory unreachable or empty: the zorgkantoor refers on
-            return [SlotSet("handoff_organisation", "onbekend")]
+            return [SlotSet("handoff_organisation", NO_ORGANISATION)]
         buttons = [{"title": o["name"], "payload": o["name"]} for o in organisations]
-        dispatcher.utter_message(text=_text("handoff_ask_organisation"), buttons=buttons)
+        buttons.append(_button("button_no_preference"))
+        again = asked_before(tracker, "handoff_organisation")
+        dispatcher.utter_message(text=_text("handoff_organisation_again" if again else "handoff_ask_organisation"),
+                                 buttons=buttons)
         return []
 
 
@@ -169,13 +194,14 @@ class ActionAskHandoffMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
+        again = asked_before(tracker, "handoff_method")
         if client().staff_online():
-            dispatcher.utter_message(text=_text("handoff_ask_method_online"), buttons=[
-                _button("button_method_chat"), _button("button_method_phone"),
-                _button("button_method_email")])
+            dispatcher.utter_message(text=_text("handoff_method_again" if again else "handoff_ask_method_online"),
+                                     buttons=[_button("button_method_chat"), _button("button_method_phone"),
+                                              _button("button_method_email")])
         else:
-            dispatcher.utter_message(text=_text("handoff_ask_method_offline"), buttons=[
-                _button("button_method_phone"), _button("button_method_email")])
+            dispatcher.utter_message(text=_text("handoff_method_again" if again else "handoff_ask_method_offline"),
+                                     buttons=[_button("button_method_phone"), _button("button_method_email")])
         return []
 
 
@@ -184,7 +210,8 @@ class ActionAskHandoffPhone(Action):
         return "action_ask_handoff_phone"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        dispatcher.utter_message(text=_text("handoff_ask_phone"))
+        again = asked_before(tracker, "handoff_phone")
+        dispatcher.utter_message(text=_text("handoff_phone_invalid" if again else "handoff_ask_phone"))
         return []
 
 
@@ -203,7 +230,8 @@ class ActionAskHandoffEmail(Action):
         return "action_ask_handoff_email"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        dispatcher.utter_message(text=_text("handoff_ask_email"))
+        again = asked_before(tracker, "handoff_email")
+        dispatcher.utter_message(text=_text("handoff_email_invalid" if again else "handoff_ask_email"))
         return []
 
 
@@ -238,7 +266,8 @@ def recipient(tracker: Tracker) -> str:
         for org in _organisations():
             if str(org.get("id")) == chosen:
                 return org["name"]
-        return "een onafhankelijke cliëntondersteuner"
+        # no organisation chosen (or none listed): only the zorgkantoor's advisers see it, and
+        # they refer on; the person consents to what really happens
     return content().values().get("zorgkantoor_naam", "het zorgkantoor")
 
 
@@ -276,8 +305,11 @@ class ActionAskHandoffConsent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        text = _text("handoff_ask_consent", ontvanger=recipient(tracker),
-                     samenvatting=summary_text(build_summary(tracker), tracker))
+        if asked_before(tracker, "handoff_consent"):  # the summary is just above
+            text = _text("handoff_consent_again")
+        else:
+            text = _text("handoff_ask_consent", ontvanger=recipient(tracker),
+                         samenvatting=summary_text(build_summary(tracker), tracker))
         dispatcher.utter_message(text=text, buttons=[_button("button_yes_share"),
                                                      _button("button_no_share")])
         return []

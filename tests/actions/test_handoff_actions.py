@@ -131,11 +131,48 @@ async def test_oco_choice_adds_the_organisation_question(service) -> None:
     assert slots == ["handoff_target", "handoff_method", "handoff_email", "handoff_consent"]
 
 
-def test_invalid_phone_is_asked_again_kindly(service) -> None:
+def started_this_turn(slot: str) -> list[dict[str, Any]]:
+    """Events as the form passes them to its ask action when the handoff has just started."""
+    return [{"event": "user", "text": "ik wil een mens", "parse_data": {"intent": {"name": "request_human"}}},
+            {"event": "action", "name": "action_prepare_handoff"},
+            {"event": "active_loop", "name": "handoff_form"},
+            {"event": "slot", "name": "requested_slot", "value": slot}]
+
+
+def answered_unclearly(slot: str, text: str) -> list[dict[str, Any]]:
+    """... and on the next turn, after an answer the validator could not use."""
+    return [*started_this_turn(slot),
+            {"event": "bot", "text": "(de vraag)"},
+            {"event": "action", "name": "handoff_form"},
+            {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}},
+            {"event": "slot", "name": slot, "value": None},
+            {"event": "slot", "name": "requested_slot", "value": slot}]
+
+
+def ask(action: Any, slots: dict[str, Any], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, tracker(slots, events), {})
+    return dispatcher.messages
+
+
+def test_invalid_phone_is_asked_again_kindly_in_one_message(service) -> None:
     dispatcher = CollectingDispatcher()
     result = handoff_actions.ValidateHandoffForm().validate_handoff_phone("12345", dispatcher, tracker({}), {})
-    assert result == {"handoff_phone": None}
-    assert dispatcher.messages[0]["text"] == content().dialogue_text("handoff_phone_invalid")
+    assert result == {"handoff_phone": None} and dispatcher.messages == []  # the ask action says it
+    first = ask(handoff_actions.ActionAskHandoffPhone(), {}, started_this_turn("handoff_phone"))
+    again = ask(handoff_actions.ActionAskHandoffPhone(), {}, answered_unclearly("handoff_phone", "12345"))
+    assert [m["text"] for m in first] == [content().dialogue_text("handoff_ask_phone")]
+    assert [m["text"] for m in again] == [content().dialogue_text("handoff_phone_invalid")]
+
+
+def test_a_handoff_started_again_asks_everything_afresh(service) -> None:
+    # an earlier handoff in the same conversation stopped at the phone question
+    events = [*answered_unclearly("handoff_target", "weet niet"),
+              {"event": "user", "text": "ik wil een mens", "parse_data": {"intent": {"name": "request_human"}}},
+              {"event": "action", "name": "action_prepare_handoff"},
+              {"event": "slot", "name": "requested_slot", "value": "handoff_target"}]
+    messages = ask(handoff_actions.ActionAskHandoffTarget(), {}, events)
+    assert messages[0]["text"].startswith("Ik breng u graag in contact met een mens")
 
 
 def test_organisation_is_chosen_by_name(service) -> None:
@@ -161,18 +198,49 @@ def test_answers_given_inside_a_flow_are_not_topics_or_unanswered_questions(serv
 
 
 def test_a_contact_method_typed_at_the_who_question_is_kept(service) -> None:
-    dispatcher = CollectingDispatcher()
-    result = handoff_actions.ValidateHandoffForm().validate_handoff_target("bellen", dispatcher, tracker({}), {})
-    assert result == {"handoff_target": None, "handoff_method": "telefoon"}
-    unclear = handoff_actions.ValidateHandoffForm().validate_handoff_target("weet ik niet", dispatcher,
-                                                                           tracker({}), {})
-    assert unclear == {"handoff_target": None}
+    form, dispatcher = handoff_actions.ValidateHandoffForm(), CollectingDispatcher()
+    assert form.validate_handoff_target("bellen", dispatcher, tracker({}), {}) == \
+        {"handoff_target": None, "handoff_method": "telefoon"}
+    assert form.validate_handoff_target("weet ik niet", dispatcher, tracker({}), {}) == {"handoff_target": None}
+    assert form.validate_handoff_organisation("mail maar", dispatcher, tracker({}), {}) == \
+        {"handoff_organisation": None, "handoff_method": "email"}
+    assert dispatcher.messages == []
 
 
 def test_who_is_asked_again_briefly_not_with_the_whole_introduction(service) -> None:
-    first, again = CollectingDispatcher(), CollectingDispatcher()
-    handoff_actions.ActionAskHandoffTarget().run(first, tracker({"requested_slot": None}), {})
-    handoff_actions.ActionAskHandoffTarget().run(again, tracker({"requested_slot": "handoff_target"}), {})
-    assert first.messages[0]["text"].startswith("Ik breng u graag in contact met een mens")
-    assert again.messages[0]["text"] == content().dialogue_text("handoff_target_again")
-    assert again.messages[0]["buttons"] == first.messages[0]["buttons"]
+    first = ask(handoff_actions.ActionAskHandoffTarget(), {}, started_this_turn("handoff_target"))
+    again = ask(handoff_actions.ActionAskHandoffTarget(), {}, answered_unclearly("handoff_target", "bellen"))
+    assert first[0]["text"].startswith("Ik breng u graag in contact met een mens")
+    assert [m["text"] for m in again] == [content().dialogue_text("handoff_target_again")]
+    assert again[0]["buttons"] == first[0]["buttons"]
+
+
+def test_organisation_typed_in_own_words_or_no_preference(service) -> None:
+    form, dispatcher = handoff_actions.ValidateHandoffForm(), CollectingDispatcher()
+    for typed, expected in (("MEE Voorbeeld", "1"), ("mee graag", "1"), ("zorgbelang", "2"), ("2", "2"),
+                            ("maakt niet uit", handoff_actions.NO_ORGANISATION), ("de buurvrouw", None)):
+        assert form.validate_handoff_organisation(typed, dispatcher, tracker({}), {}) == \
+            {"handoff_organisation": expected}, typed
+    assert dispatcher.messages == []
+
+
+def test_organisation_question_offers_no_preference_and_asks_again_once(service) -> None:
+    first = ask(handoff_actions.ActionAskHandoffOrganisation(), {}, started_this_turn("handoff_organisation"))
+    again = ask(handoff_actions.ActionAskHandoffOrganisation(), {},
+                answered_unclearly("handoff_organisation", "0612345678"))
+    assert [b["title"] for b in first[0]["buttons"]] == ["MEE Voorbeeld", "Zorgbelang Voorbeeld", "Maakt niet uit"]
+    assert first[0]["text"] == content().dialogue_text("handoff_ask_organisation")
+    assert len(again) == 1 and again[0]["text"] == content().dialogue_text("handoff_organisation_again")
+
+
+def test_without_a_chosen_organisation_consent_names_the_zorgkantoor(service) -> None:
+    slots = {**PHONE_SLOTS, "handoff_target": "oco", "handoff_organisation": handoff_actions.NO_ORGANISATION}
+    assert handoff_actions.recipient(tracker(slots)) == content().values()["zorgkantoor_naam"]
+    assert handoff_actions.recipient(tracker({**slots, "handoff_organisation": "2"})) == "Zorgbelang Voorbeeld"
+
+
+def test_consent_asked_again_without_repeating_the_summary(service) -> None:
+    again = ask(handoff_actions.ActionAskHandoffConsent(), PHONE_SLOTS,
+                answered_unclearly("handoff_consent", "hoezo"))
+    assert [m["text"] for m in again] == [content().dialogue_text("handoff_consent_again")]
+    assert [b["title"] for b in again[0]["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
