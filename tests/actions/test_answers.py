@@ -330,3 +330,10 @@ def test_tell_more_after_a_short_answer_offers_its_own_follow_ups_and_a_person()
     payloads = [b.payload for b in reply.buttons]
     assert payloads[:-1] == [b.payload for b in content().answer(item["intent"]).buttons]
     assert payloads[-1] == "/request_human" and payloads.count("/request_human") == 1
+
+
+def test_a_budget_holder_for_a_relative_is_asked_what_about_not_sent_into_the_pgb_check() -> None:
+    reply = choose_reply("inform_pgb_holder", {"relatie": "vader"}, "vader")
+    assert "Uw vader heeft dus al een pgb." in reply.text
+    assert "/start_pgb_check" not in [b.payload for b in reply.buttons]
+    assert {"/ask_pgb_duties", "/ask_pgb_change", "/request_human"} <= {b.payload for b in reply.buttons}
