@@ -14,6 +14,12 @@
   var STATUS = { nieuw: "Nieuw", in_behandeling: "In behandeling", afgerond: "Afgerond", doorverwezen: "Doorverwezen" };
   var TARGET = { zorgkantoor: "Zorgkantoor", oco: "Onafhankelijke cliëntondersteuning" };
   var METHOD = { telefoon: "Terugbellen", email: "E-mail", chat: "Chat nu" };
+  // An OCO handoff without an organisation ("Maakt niet uit", or no directory): an adviser
+  // of the zorgkantoor contacts the person and refers on.
+  function targetText(row) {
+    if (row.organisation) { return TARGET[row.target] + " – " + row.organisation; }
+    return TARGET[row.target] + (row.target === "oco" ? " – geen organisatie gekozen, zorgkantoor verwijst door" : "");
+  }
   var SENDER = { user: "Inwoner", bot: "Assistent", staff: "Medewerker", system: "Melding" };
   var SIGNAL = {
     urgent: "Urgent", wens_pgb: "Wil een pgb", weet_niet_welke_vorm: "Weet niet welke vorm",
@@ -164,7 +170,7 @@
           tableBody.appendChild(h("tr", {}, [
             h("td", {}, [h("a", { href: "#/overdracht/" + row.reference, text: row.reference })]),
             h("td", {}, [badge(STATUS[row.status], "status-" + row.status)]),
-            h("td", { text: TARGET[row.target] + (row.organisation ? " – " + row.organisation : "") }),
+            h("td", { text: targetText(row) }),
             h("td", { text: row.topics.map(topicTitle).join(", ") || "–" }),
             h("td", {}, row.signals.map(function (s) { return badge(SIGNAL[s] || s, "signal"); })),
             h("td", { text: METHOD[row.contact_method] || row.contact_method }),
@@ -209,7 +215,7 @@
       h("h2", { id: "h-summary", text: "Samenvatting" }),
       h("dl", {}, [
         h("dt", { text: "Status" }), h("dd", {}, [badge(STATUS[d.status], "status-" + d.status)]),
-        h("dt", { text: "Naar" }), h("dd", { text: TARGET[d.target] + (d.organisation ? " – " + d.organisation : "") }),
+        h("dt", { text: "Naar" }), h("dd", { text: targetText(d) }),
         h("dt", { text: "Over wie" }), h("dd", { text: d.for_whom ? (RELATION[d.for_whom] || d.for_whom) : "Onbekend" }),
         h("dt", { text: "Onderwerpen" }), h("dd", { text: d.topics.map(topicTitle).join(", ") || "–" }),
         h("dt", { text: "Signalen" }), h("dd", {}, d.signals.length ? d.signals.map(function (s) {
