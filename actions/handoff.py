@@ -6,15 +6,13 @@ contacted, phone, e-mail, yes/no) and builds the summary they consent to share.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from nlp.vocabulary import fold
 
 TARGETS = ("zorgkantoor", "oco")
-# words in organisation names that do not tell them apart ("Zorgbelang Voorbeeldregio")
-GENERIC_NAME_WORDS = {"de", "het", "van", "en", "regio", "voorbeeldregio", "stichting", "zorg", "cliëntondersteuning",
-                      "clientondersteuning"}
 METHODS = ("chat", "telefoon", "email")
 PARTS_OF_DAY = ("ochtend", "middag")
 
@@ -83,19 +81,19 @@ def parse_part_of_day(text: str) -> str | None:
 def match_organisation(text: str, organisations: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The organisation a button or typed words name: "MEE", "zorgbelang graag", its id.
 
-    Whole words of the name count, except words many names share ("regio"); a message that
-    fits two organisations names none, and the question is asked again.
+    A typed word counts when it is in exactly one organisation's name, so a region that two
+    names share ("MEE Utrecht", "Zorgbelang Utrecht") picks neither and the question is asked
+    again.
     """
-    typed = set(_words(text).split())
-    if not typed:
-        return None
-    candidates = []
+    typed = _words(text)
+    organisations = list(organisations)
+    names = [set(_words(str(org.get("name", ""))).split()) for org in organisations]
     for org in organisations:
-        name_words = set(_words(str(org.get("name", ""))).split())
-        if _words(text) in {str(org.get("id")), _words(str(org.get("name", "")))}:
+        if typed in {str(org.get("id")), _words(str(org.get("name", "")))}:
             return org
-        if typed & name_words - GENERIC_NAME_WORDS:
-            candidates.append(org)
+    counts = Counter(word for name in names for word in name)
+    candidates = [org for org, name in zip(organisations, names)
+                  if set(typed.split()) & {word for word in name if counts[word] == 1}]
     return candidates[0] if len(candidates) == 1 else None
 
 

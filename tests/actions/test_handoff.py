@@ -93,3 +93,13 @@ def test_summary_collects_topics_signals_and_unanswered_questions() -> None:
 def test_summary_of_a_bare_request_is_empty() -> None:
     summary = handoff.summarise([{"text": "mens graag", "intent": "request_human"}], None)
     assert summary.as_dict() == {"topics": [], "for_whom": None, "signals": [], "unanswered": []}
+
+
+def test_an_organisation_is_named_by_a_word_only_it_has() -> None:
+    organisations = [{"id": 1, "name": "MEE Utrecht"}, {"id": 2, "name": "Zorgbelang Utrecht"},
+                     {"id": 3, "name": "Stichting Meedoen"}]
+    assert handoff.match_organisation("mee graag", organisations)["id"] == 1
+    assert handoff.match_organisation("Zorgbelang", organisations)["id"] == 2
+    assert handoff.match_organisation("3", organisations)["id"] == 3
+    assert handoff.match_organisation("die in utrecht", organisations) is None  # both are in Utrecht
+    assert handoff.match_organisation("de buurvrouw", organisations) is None
