@@ -62,6 +62,23 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
     return requested_before == slot
 
 
+def method_named_this_turn(tracker: Tracker) -> str | None:
+    """The contact method the latest message named before it was asked ("bellen" at "met wie?")."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "slot" and event.get("name") == "handoff_method" and event.get("value"):
+            return event["value"]
+    return None
+
+
+def _again(tracker: Tracker, key: str) -> str:
+    """The short "choose again" text, acknowledging a contact method typed early."""
+    method = method_named_this_turn(tracker)
+    noted = _text("handoff_method_noted", manier="bellen" if method == "telefoon" else "mailen") if method else ""
+    return f"{noted} {_text(key)}".strip()
+
+
 class ActionPrepareHandoff(Action):
     """Start afresh each time; a callback request already knows the method."""
 
@@ -163,7 +180,7 @@ class ActionAskHandoffTarget(Action):
             domain: DomainDict) -> list[EventType]:
         # asked before (an unclear answer, or after explaining the difference): the short question
         again = asked_before(tracker, "handoff_target")
-        dispatcher.utter_message(text=_text("handoff_target_again" if again else "handoff_intro"), buttons=[
+        dispatcher.utter_message(text=_again(tracker, "handoff_target_again") if again else _text("handoff_intro"), buttons=[
             _button("button_target_zorgkantoor"), _button("button_target_oco"),
             _button("button_difference")])
         return []
@@ -183,8 +200,8 @@ class ActionAskHandoffOrganisation(Action):
         buttons = [{"title": o["name"], "payload": o["name"]} for o in organisations]
         buttons.append(_button("button_no_preference"))
         again = asked_before(tracker, "handoff_organisation")
-        dispatcher.utter_message(text=_text("handoff_organisation_again" if again else "handoff_ask_organisation"),
-                                 buttons=buttons)
+        dispatcher.utter_message(text=_again(tracker, "handoff_organisation_again") if again
+                                 else _text("handoff_ask_organisation"), buttons=buttons)
         return []
 
 

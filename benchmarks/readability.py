@@ -25,7 +25,7 @@ DIALOGUE_SAMPLES = {
     "ontvanger": "Zorgkantoor Voorbeeldregio", "referentie": "WLZ-7K3M-Q9", "verwachting": "binnen 2 werkdagen",
     "samenvatting": "- Onderwerpen: Wat is een pgb?\n- Over wie: uw moeder\n- Contact: bellen", "waarde": "pgb",
     "flow": "de keuzehulp", "nummer": "3", "totaal": "9", "titel": "De keuze",
-    "link": "https://www.zorgkantoor-voorbeeld.nl/plan/abc",
+    "link": "https://www.zorgkantoor-voorbeeld.nl/plan/abc", "manier": "bellen",
 }
 
 

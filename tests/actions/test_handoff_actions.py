@@ -215,6 +215,14 @@ def test_who_is_asked_again_briefly_not_with_the_whole_introduction(service) -> 
     assert again[0]["buttons"] == first[0]["buttons"]
 
 
+def test_a_contact_method_typed_early_is_acknowledged(service) -> None:
+    events = [*answered_unclearly("handoff_target", "bellen"),
+              {"event": "slot", "name": "handoff_method", "value": "telefoon"}]
+    again = ask(handoff_actions.ActionAskHandoffTarget(), {}, events)
+    assert again[0]["text"] == "Goed, dan bellen wij u. Eerst nog één vraag. " + \
+        content().dialogue_text("handoff_target_again")
+
+
 def test_organisation_typed_in_own_words_or_no_preference(service) -> None:
     form, dispatcher = handoff_actions.ValidateHandoffForm(), CollectingDispatcher()
     for typed, expected in (("MEE Voorbeeld", "1"), ("mee graag", "1"), ("zorgbelang", "2"), ("2", "2"),
