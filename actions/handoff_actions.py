@@ -15,7 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handoff
+from actions.answers import choose_reply
 from actions.content import content
+from actions.flow_actions import turn_from
+from actions.flows.engine import is_side_question
 from actions.service_client import client
 
 HANDOFF_SLOTS = ["handoff_target", "handoff_organisation", "handoff_method", "handoff_phone",
@@ -44,7 +47,8 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
     """Whether the form asked for `slot` on the turn before and the answer did not fit.
 
     Then the ask action gives the short "please choose again" text instead of repeating the
-    whole question, and the validators stay silent, so the person reads one message, not two.
+    whole question, and the validators stay silent (but for answering a side question), so
+    the person reads one message, not two.
     The events after the latest user message belong to this turn; a handoff that started this
     turn (action_prepare_handoff) asks everything for the first time.
     """
@@ -60,6 +64,27 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
             requested_before = event.get("value")
             break
     return requested_before == slot
+
+
+def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A topic question typed instead of an answer ("wat doen jullie met mijn gegevens?" at the
+    consent question) gets its answer; the form then asks its own question again."""
+    turn = turn_from(tracker)
+    if turn.intent and is_side_question(turn, buttons_only=False):
+        relation = turn.entities.get("relatie") or tracker.get_slot("relatie")
+        # text only: the form's own question and buttons follow, and a click on "Vertel meer"
+        # would be read as an answer to it
+        dispatcher.utter_message(text=choose_reply(turn.intent, dict(turn.entities), relation).text)
+
+
+def bot_spoke_this_turn(tracker: Tracker) -> bool:
+    """Whether a validator already answered this message (a side question, the difference)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
 
 
 def method_named_this_turn(tracker: Tracker) -> str | None:
@@ -122,6 +147,7 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_target": None}
         target = handoff.parse_target(text)
         if target is None:
+            answer_side_question(dispatcher, tracker)
             return {"handoff_target": None, **_early_method(text)}
         return {"handoff_target": target}
 
@@ -132,17 +158,22 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_organisation": NO_ORGANISATION}
         chosen = handoff.match_organisation(text, _organisations())
         if chosen is None:
+            answer_side_question(dispatcher, tracker)
             return {"handoff_organisation": None, **_early_method(text)}
         return {"handoff_organisation": str(chosen["id"])}
 
     def validate_handoff_method(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         method = handoff.parse_method(str(value or ""), staff_online=client().staff_online())
+        if method is None:
+            answer_side_question(dispatcher, tracker)
         return {"handoff_method": method}
 
     def validate_handoff_phone(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         phone = handoff.normalise_phone(str(value or ""))
+        if phone is None:
+            answer_side_question(dispatcher, tracker)
         return {"handoff_phone": phone}
 
     def validate_handoff_part_of_day(self, value: Any, dispatcher: CollectingDispatcher,
@@ -153,12 +184,15 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_email(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         email = handoff.normalise_email(str(value or ""))
+        if email is None:
+            answer_side_question(dispatcher, tracker)
         return {"handoff_email": email}
 
     def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         answer = handoff.parse_yes_no(str(value or ""))
         if answer is None:
+            answer_side_question(dispatcher, tracker)
             return {"handoff_consent": None}
         return {"handoff_consent": "ja" if answer else "nee"}
 
@@ -211,7 +245,7 @@ class ActionAskHandoffMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        again = asked_before(tracker, "handoff_method")
+        again = asked_before(tracker, "handoff_method") and not bot_spoke_this_turn(tracker)
         if client().staff_online():
             dispatcher.utter_message(text=_text("handoff_method_again" if again else "handoff_ask_method_online"),
                                      buttons=[_button("button_method_chat"), _button("button_method_phone"),
@@ -227,7 +261,7 @@ class ActionAskHandoffPhone(Action):
         return "action_ask_handoff_phone"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        again = asked_before(tracker, "handoff_phone")
+        again = asked_before(tracker, "handoff_phone") and not bot_spoke_this_turn(tracker)
         dispatcher.utter_message(text=_text("handoff_phone_invalid" if again else "handoff_ask_phone"))
         return []
 
@@ -247,7 +281,7 @@ class ActionAskHandoffEmail(Action):
         return "action_ask_handoff_email"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        again = asked_before(tracker, "handoff_email")
+        again = asked_before(tracker, "handoff_email") and not bot_spoke_this_turn(tracker)
         dispatcher.utter_message(text=_text("handoff_email_invalid" if again else "handoff_ask_email"))
         return []
 

@@ -252,3 +252,29 @@ def test_consent_asked_again_without_repeating_the_summary(service) -> None:
                 answered_unclearly("handoff_consent", "hoezo"))
     assert [m["text"] for m in again] == [content().dialogue_text("handoff_consent_again")]
     assert [b["title"] for b in again[0]["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
+
+
+def typed(text: str, intent: str, confidence: float, slots: dict[str, Any] | None = None) -> Tracker:
+    base = {name: None for name in handoff_actions.HANDOFF_SLOTS}
+    base.update({"relatie": None, **(slots or {})})
+    message = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text}
+    return Tracker("conv-1", base, message, [], False, None, {}, "")
+
+
+def test_a_question_at_the_consent_step_is_answered_then_consent_asked_again(service) -> None:
+    form, dispatcher = handoff_actions.ValidateHandoffForm(), CollectingDispatcher()
+    result = form.validate_handoff_consent("wat doen jullie met mijn gegevens?", dispatcher,
+                                           typed("wat doen jullie met mijn gegevens?", "ask_privacy", 0.97), {})
+    assert result == {"handoff_consent": None}
+    assert [m["text"] for m in dispatcher.messages] == [content().answer("ask_privacy").text]
+    assert not dispatcher.messages[0]["buttons"]  # the consent buttons follow
+    # a plain unclear answer is not taken for a question
+    quiet = CollectingDispatcher()
+    form.validate_handoff_consent("tja", quiet, typed("tja", "ask_privacy", 0.4), {})
+    assert quiet.messages == []
+
+
+def test_after_a_side_answer_the_phone_question_is_asked_plainly(service) -> None:
+    events = [*answered_unclearly("handoff_phone", "is dit anoniem?"), {"event": "bot", "text": "(privacy)"}]
+    again = ask(handoff_actions.ActionAskHandoffPhone(), {}, events)
+    assert [m["text"] for m in again] == [content().dialogue_text("handoff_ask_phone")]
