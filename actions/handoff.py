@@ -38,7 +38,9 @@ def parse_yes_no(text: str) -> bool | None:
 def parse_target(text: str) -> str | None:
     """'zorgkantoor' or 'oco' from a button title or typed words."""
     words = _words(text)
-    if any(k in words for k in ("onafhankelijk", "oco", "mee", "zorgbelang", "clientondersteuner")):
+    # "mee" and "oco" as whole words only: "weet ik niet meer" names no organisation
+    if set(words.split()) & {"oco", "mee"} or any(k in words for k in ("onafhankelijk", "zorgbelang",
+                                                                          "clientondersteuner")):
         return "oco"
     if any(k in words for k in ("zorgkantoor", "adviseur", "klantadviseur", "maakt niet uit", "geen voorkeur")):
         return "zorgkantoor"

@@ -49,7 +49,7 @@ def test_yes_no(text: str, expected: bool | None) -> None:
 @pytest.mark.parametrize("text,expected", [
     ("Adviseur zorgkantoor", "zorgkantoor"), ("het zorgkantoor graag", "zorgkantoor"),
     ("Onafhankelijke ondersteuner", "oco"), ("iemand van MEE", "oco"), ("Zorgbelang", "oco"),
-    ("clientondersteuner", "oco"), ("weet niet", None),
+    ("clientondersteuner", "oco"), ("weet niet", None), ("weet ik niet meer", None),
 ])
 def test_target(text: str, expected: str | None) -> None:
     assert handoff.parse_target(text) == expected
