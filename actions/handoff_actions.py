@@ -77,24 +77,26 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         dispatcher.utter_message(text=choose_reply(turn.intent, dict(turn.entities), relation).text)
 
 
-def bot_spoke_this_turn(tracker: Tracker) -> bool:
-    """Whether a validator already answered this message (a side question, the difference)."""
+def _this_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events after the latest user message: what this turn's form run did so far."""
+    events: list[dict[str, Any]] = []
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return False
-        if event.get("event") == "bot":
-            return True
-    return False
+            break
+        events.insert(0, event)
+    return events
+
+
+def bot_spoke_this_turn(tracker: Tracker) -> bool:
+    """Whether a validator already answered this message (a side question, the difference)."""
+    return any(event.get("event") == "bot" for event in _this_turn(tracker))
 
 
 def method_named_this_turn(tracker: Tracker) -> str | None:
     """The contact method the latest message named before it was asked ("bellen" at "met wie?")."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return None
-        if event.get("event") == "slot" and event.get("name") == "handoff_method" and event.get("value"):
-            return event["value"]
-    return None
+    named = [e.get("value") for e in _this_turn(tracker)
+             if e.get("event") == "slot" and e.get("name") == "handoff_method" and e.get("value")]
+    return named[-1] if named else None
 
 
 def _again(tracker: Tracker, key: str) -> str:
