@@ -154,8 +154,7 @@ def fallback_reply(failures: int, ranking: list[dict[str, Any]]) -> Reply:
     """First miss: offer the likeliest topics. Second miss in a row: offer a person."""
     registry = content()
     if failures >= SECOND_FAILURE:
-        human = Button(registry.topic_title("request_human") or "Praat met een medewerker",
-                       "/request_human")
+        human = registry.human_button()
         return Reply(registry.dialogue_text("fallback_second"), [human, *registry.menu_buttons()[:2]])
     suggestions = registry.suggestions(r for r in ranking if r.get("name") != "nlu_fallback")
     if suggestions:

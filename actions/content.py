@@ -179,8 +179,7 @@ class Content:
         if not item.get("more"):
             # "hoe werkt dat precies" after a short answer: its own follow-ups fit better
             # than the general menu, and a person can always say more.
-            human = Button(self.topic_title("request_human") or "Praat met een medewerker",
-                           intent_payload("request_human"))
+            human = self.human_button()
             return Reply(self.dialogue_text("no_more_related"),
                          [*buttons, *([human] if human.payload not in {b.payload for b in buttons} else [])])
         return Reply(self._text_for(item, relation, "more"), buttons, item["id"])
@@ -250,6 +249,9 @@ class Content:
 
     def topic_title(self, intent: str) -> str | None:
         return (self.dialogue.get("topic_titles") or {}).get(intent)
+
+    def human_button(self) -> Button:
+        return Button(self.topic_title("request_human") or "Praat met een medewerker", intent_payload("request_human"))
 
     def menu_buttons(self) -> list[Button]:
         return [Button(self.topic_title(i) or i, intent_payload(i))

@@ -92,6 +92,11 @@ def bot_spoke_this_turn(tracker: Tracker) -> bool:
     return any(event.get("event") == "bot" for event in _this_turn(tracker))
 
 
+def answer_did_not_fit(tracker: Tracker, slot: str) -> bool:
+    """Asked before, and no side answer given now: the retry text may say it did not fit."""
+    return asked_before(tracker, slot) and not bot_spoke_this_turn(tracker)
+
+
 def method_named_this_turn(tracker: Tracker) -> str | None:
     """The contact method the latest message named before it was asked ("bellen" at "met wie?")."""
     named = [e.get("value") for e in _this_turn(tracker)
@@ -215,10 +220,10 @@ class ActionAskHandoffTarget(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
         # asked before (an unclear answer, or after explaining the difference): the short question
-        again = asked_before(tracker, "handoff_target")
-        dispatcher.utter_message(text=_again(tracker, "handoff_target_again") if again else _text("handoff_intro"), buttons=[
-            _button("button_target_zorgkantoor"), _button("button_target_oco"),
-            _button("button_difference")])
+        text = _again(tracker, "handoff_target_again") if asked_before(tracker, "handoff_target") \
+            else _text("handoff_intro")
+        dispatcher.utter_message(text=text, buttons=[_button("button_target_zorgkantoor"),
+                                                     _button("button_target_oco"), _button("button_difference")])
         return []
 
 
@@ -247,14 +252,14 @@ class ActionAskHandoffMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        again = asked_before(tracker, "handoff_method") and not bot_spoke_this_turn(tracker)
-        if client().staff_online():
-            dispatcher.utter_message(text=_text("handoff_method_again" if again else "handoff_ask_method_online"),
-                                     buttons=[_button("button_method_chat"), _button("button_method_phone"),
-                                              _button("button_method_email")])
+        online = client().staff_online()
+        if answer_did_not_fit(tracker, "handoff_method"):
+            text = _text("handoff_method_again")
         else:
-            dispatcher.utter_message(text=_text("handoff_method_again" if again else "handoff_ask_method_offline"),
-                                     buttons=[_button("button_method_phone"), _button("button_method_email")])
+            text = _text("handoff_ask_method_online" if online else "handoff_ask_method_offline")
+        buttons = [_button("button_method_chat")] if online else []
+        dispatcher.utter_message(text=text, buttons=[*buttons, _button("button_method_phone"),
+                                                     _button("button_method_email")])
         return []
 
 
@@ -263,7 +268,7 @@ class ActionAskHandoffPhone(Action):
         return "action_ask_handoff_phone"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        again = asked_before(tracker, "handoff_phone") and not bot_spoke_this_turn(tracker)
+        again = answer_did_not_fit(tracker, "handoff_phone")
         dispatcher.utter_message(text=_text("handoff_phone_invalid" if again else "handoff_ask_phone"))
         return []
 
@@ -283,7 +288,7 @@ class ActionAskHandoffEmail(Action):
         return "action_ask_handoff_email"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        again = asked_before(tracker, "handoff_email") and not bot_spoke_this_turn(tracker)
+        again = answer_did_not_fit(tracker, "handoff_email")
         dispatcher.utter_message(text=_text("handoff_email_invalid" if again else "handoff_ask_email"))
         return []
 
