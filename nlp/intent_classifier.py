@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -87,6 +90,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return {
             # Inverse regularisation strength; higher fits the examples more closely.
             "C": 50.0,
+            # "log": logistic regression, whose probabilities are the confidences.
+            # "squared_hinge": a linear SVM (one against the rest); its scores become
+            # confidences through a softmax whose scale is fitted on held-back folds.
+            "loss": "log",
             "max_iter": 3000,
             # How many intents the ranking lists (the fallback suggests from it).
             "ranking_length": 10,
@@ -95,7 +102,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  blocks: list[str] | None = None, idf: list[np.ndarray] | None = None,
                  coef: np.ndarray | None = None, intercept: np.ndarray | None = None,
-                 classes: list[str] | None = None) -> None:
+                 classes: list[str] | None = None, scale: float = 1.0) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -104,6 +111,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.coef = coef
         self.intercept = intercept
         self.classes = classes or []
+        self.scale = scale
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -131,16 +139,51 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         widths = {name: row.shape[1] for name, row in sentence_blocks(examples[0]).items()}
         self.blocks = sorted(widths)
         self.idf = [fit_idf(self._counts(examples, block, widths[block])) for block in self.blocks]
-        model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
-                                   class_weight="balanced")
-        model.fit(self._matrix(examples), [m.get(INTENT) for m in examples])
+        matrix, labels = self._matrix(examples), np.array([m.get(INTENT) for m in examples])
+        model = self._new_model().fit(matrix, labels)
         self.coef, self.intercept = model.coef_, model.intercept_
         self.classes = [str(c) for c in model.classes_]
+        self.scale = 1.0 if self.config["loss"] == "log" else self._fit_scale(matrix, labels)
         self.persist()
         return self._resource
 
+    def _new_model(self) -> LogisticRegression | LinearSVC:
+        if self.config["loss"] == "log":
+            return LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
+                                      class_weight="balanced")
+        if self.config["loss"] == "squared_hinge":
+            return LinearSVC(C=self.config["C"], max_iter=self.config["max_iter"],
+                             class_weight="balanced")
+        raise ValueError(f"Unknown loss {self.config['loss']!r}: use 'log' or 'squared_hinge'.")
+
+    def _fit_scale(self, matrix: sparse.csr_matrix, labels: np.ndarray) -> float:
+        """The softmax scale that makes scores on unseen folds honest probabilities.
+
+        SVM scores are not probabilities; the fallback thresholds need them to be.
+        Scores on examples each fold model did not see are calibrated with one
+        number (temperature scaling), so the ranking stays the SVM's.
+        """
+        folds = min(3, int(np.unique(labels, return_counts=True)[1].min()))
+        if folds < 2:
+            return 1.0
+        classes = np.unique(labels)
+        scores, gold = [], []
+        for train, held in StratifiedKFold(folds, shuffle=True, random_state=0).split(matrix, labels):
+            model = self._new_model().fit(matrix[train], labels[train])
+            if len(model.classes_) != len(classes):
+                return 1.0
+            scores.append(model.decision_function(matrix[held]))
+            gold.append(np.searchsorted(classes, labels[held]))
+        scores, gold = np.vstack(scores), np.concatenate(gold)
+
+        def negative_log_likelihood(scale: float) -> float:
+            probabilities = softmax(scale * scores)
+            return -np.log(probabilities[np.arange(len(gold)), gold] + 1e-12).mean()
+
+        return float(minimize_scalar(negative_log_likelihood, bounds=(0.1, 100.0), method="bounded").x)
+
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
-        return softmax(self._matrix(messages) @ self.coef.T + self.intercept)
+        return softmax(self.scale * (self._matrix(messages) @ self.coef.T + self.intercept))
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.coef is None or not messages:
@@ -157,6 +200,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / MODEL_FILE, coef=self.coef, intercept=self.intercept,
                      classes=np.array(self.classes), blocks=np.array(self.blocks),
+                     scale=np.array(self.scale),
                      **{f"idf_{i}": idf for i, idf in enumerate(self.idf)})
 
     @classmethod
@@ -169,7 +213,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                     return cls(config, model_storage, resource, blocks=blocks,
                                idf=[stored[f"idf_{i}"] for i in range(len(blocks))],
                                coef=stored["coef"], intercept=stored["intercept"],
-                               classes=[str(c) for c in stored["classes"]])
+                               classes=[str(c) for c in stored["classes"]],
+                               scale=float(stored["scale"]) if "scale" in stored else 1.0)
         except (ValueError, FileNotFoundError, KeyError):
             logger.debug("No trained %s found; intents stay unclassified.", cls.__name__)
             return cls.create(config, model_storage, resource, execution_context)

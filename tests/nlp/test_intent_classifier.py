@@ -94,3 +94,25 @@ def test_untrained_classifier_leaves_messages_alone(storage) -> None:
     classifier = LinearIntentClassifier.load({}, storage, Resource("nothing"), context)
     [parsed] = classifier.process([message(["pgb"])])
     assert parsed.get("intent") is None
+
+
+def test_svm_scores_become_calibrated_confidences_that_survive_storage(storage) -> None:
+    classifier = new_classifier(storage, loss="squared_hinge", C=1.0)
+    classifier.train(TrainingData([message(words, intent) for intent, words in TRAINING]))
+    assert classifier.scale != 1.0  # fitted on held-back folds, not left at its default
+    probe = [message(["wachtlijst"]), message(["hallo", "wachten"])]
+    probabilities = classifier.predict_proba(probe)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    assert classifier.classes[int(probabilities[0].argmax())] == "ask_waiting"
+
+    context = ExecutionContext(GraphSchema({}), "test")
+    loaded = LinearIntentClassifier.load({**LinearIntentClassifier.get_default_config(), "loss": "squared_hinge"},
+                                         storage, Resource("intents"), context)
+    assert loaded.scale == classifier.scale
+    np.testing.assert_allclose(loaded.predict_proba(probe), probabilities)
+
+
+def test_an_unknown_loss_is_refused(storage) -> None:
+    classifier = new_classifier(storage, loss="hinge-ish")
+    with pytest.raises(ValueError, match="Unknown loss"):
+        classifier.train(TrainingData([message(words, intent) for intent, words in TRAINING]))
