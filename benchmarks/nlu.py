@@ -1,8 +1,9 @@
 """Intent classification quality: our pipeline against Rasa's default, same data, same run.
 
 For each pipeline: 5-fold cross-validation on data/nlu, then a model trained on
-all of data/nlu scored on tests/nlu/*.yml (examples the training never
-sees). Prints macro-F1 and accuracy side by side and writes a Markdown report.
+all of data/nlu scored on tests/nlu/*.yml (the held-out test set) and on
+benchmarks/validation/*.yml (for choosing settings); the training never sees
+either. Prints macro-F1 and accuracy side by side and writes a Markdown report.
 
 Scoring uses the classifier's best real intent (the top of the ranking other
 than nlu_fallback), so both pipelines are compared on what they understood, not
@@ -113,32 +114,45 @@ def cross_validate(config: Path, pairs, folds: int) -> Score:
     return score(gold, predicted, fell_back)
 
 
-def held_out(config: Path, pairs, heldout_pairs) -> Score:
+def held_out(config: Path, pairs, test_sets: dict[str, list]) -> dict[str, Score]:
+    """One model trained on all pairs, scored on each named test set."""
+    names = list(test_sets)
+    joined = [pair for name in names for pair in test_sets[name]]
     with tempfile.TemporaryDirectory() as tmp:
-        return score(*evaluate(config, pairs, heldout_pairs, Path(tmp)))
+        gold, predicted, fell_back = evaluate(config, pairs, joined, Path(tmp))
+    scores, start = {}, 0
+    for name in names:
+        end = start + len(test_sets[name])
+        scores[name] = score(gold[start:end], predicted[start:end], fell_back[start:end])
+        start = end
+    return scores
 
 
-def report(results: dict[str, dict[str, Score]], n_train: int, n_heldout: int, n_intents: int,
-           minutes: float, folds: int) -> str:
+def report(results: dict[str, dict[str, Score]], n_train: int, n_heldout: int, n_validation: int,
+           n_intents: int, minutes: float, folds: int) -> str:
     ours, default = (results[name] for name in PIPELINES)
     lines = [
         "# NLU benchmark: intent classification",
         "",
         f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu` in {minutes:.0f} minutes "
         f"on this machine. Training data: {n_train} examples, {n_intents} intents (`data/nlu/`). "
-        f"Held-out: {n_heldout} examples (`tests/nlu/*.yml`), never used for training.",
+        f"Held-out: {n_heldout} examples (`tests/nlu/*.yml`), never used for training. "
+        f"Validation: {n_validation} examples (`benchmarks/validation/*.yml`), never used for "
+        "training either; settings are compared on it and on cross-validation, not on the "
+        "held-out set.",
         "",
         "Scores use each classifier's best real intent; the fallback rate is how often the "
         "deployed pipeline would have answered with a fallback instead.",
         "",
-        f"| pipeline | {folds}-fold CV macro-F1 | CV accuracy | held-out macro-F1 | held-out accuracy | held-out fallback rate |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"| pipeline | {folds}-fold CV macro-F1 | CV accuracy | validation macro-F1 | "
+        "held-out macro-F1 | held-out accuracy | held-out fallback rate |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, scores in results.items():
         cv, ho = scores["cv"], scores["heldout"]
         cv_cells = f"{cv.macro_f1:.3f} | {cv.accuracy:.3f}" if cv else "not run | not run"
-        lines.append(f"| {name} | {cv_cells} | {ho.macro_f1:.3f} | "
-                     f"{ho.accuracy:.3f} | {ho.fallback_rate:.1%} |")
+        lines.append(f"| {name} | {cv_cells} | {scores['validation'].macro_f1:.3f} | "
+                     f"{ho.macro_f1:.3f} | {ho.accuracy:.3f} | {ho.fallback_rate:.1%} |")
     skipped = [name for name, scores in results.items() if scores["cv"] is None]
     if skipped:
         lines += ["", f"Cross-validation not run for: {', '.join(skipped)} (`--cv`); for Rasa's default "
@@ -174,23 +188,27 @@ def main() -> None:
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a relative path
 
     pairs = examples(load_data(str(ROOT / "data" / "nlu")))
-    heldout_pairs = examples(load_data(str(ROOT / "tests" / "nlu")))
-    overlap = {t.lower() for t, _ in pairs} & {t.lower() for t, _ in heldout_pairs}
-    if overlap:
-        raise SystemExit(f"held-out set overlaps training data: {sorted(overlap)[:5]} ...")
+    test_sets = {"heldout": examples(load_data(str(ROOT / "tests" / "nlu"))),
+                 "validation": examples(load_data(str(ROOT / "benchmarks" / "validation")))}
+    for name, test_pairs in test_sets.items():
+        overlap = {t.lower() for t, _ in pairs} & {t.lower() for t, _ in test_pairs}
+        if overlap:
+            raise SystemExit(f"{name} set overlaps training data: {sorted(overlap)[:5]} ...")
 
     started = time.monotonic()
     results: dict[str, dict[str, Score]] = {}
     for name, config in PIPELINES.items():
         print(f"{name}:", flush=True)
-        results[name] = {"heldout": held_out(config, pairs, heldout_pairs)}
-        print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}", flush=True)
+        results[name] = held_out(config, pairs, test_sets)
+        print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
+              f"validation {results[name]['validation'].macro_f1:.3f}", flush=True)
         wanted = args.cv == "all" or (args.cv == "ours" and name == OURS)
         results[name]["cv"] = cross_validate(config, pairs, args.folds) if wanted else None
         if results[name]["cv"]:
             print(f"  {args.folds}-fold CV macro-F1 {results[name]['cv'].macro_f1:.3f}", flush=True)
 
-    text = report(results, len(pairs), len(heldout_pairs), len({i for _, i in pairs}),
+    text = report(results, len(pairs), len(test_sets["heldout"]), len(test_sets["validation"]),
+                  len({i for _, i in pairs}),
                   (time.monotonic() - started) / 60, args.folds)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
