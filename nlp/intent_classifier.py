@@ -1,6 +1,6 @@
-"""Rasa intent classifier: multinomial logistic regression on tf-idf weighted features.
+"""Rasa intent classifier: a linear model (SVM or logistic regression) on tf-idf weighted features.
 
-Why not DIET: with ~40 examples per intent, a linear model on the same
+Why not DIET: a linear model on the same
 word and character n-gram counts generalised better to unseen phrasings
 (benchmarks/reports/nlu.md), trains in seconds instead of minutes, and gives
 the same model for the same data every time (DIET's TensorFlow threads made
@@ -75,7 +75,7 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(IntentClassifier, GraphComponent):
-    """Intent classifier: logistic regression on tf-idf weighted featurizer counts."""
+    """Intent classifier: a linear model on tf-idf weighted featurizer counts."""
 
     @classmethod
     def required_components(cls) -> list[type]:
