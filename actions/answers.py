@@ -89,6 +89,40 @@ def follow_up_choice(text: str, intent: str, entities: dict[str, str], previous:
     return Reply(registry.dialogue_text("follow_up_which"), buttons)
 
 
+def previous_bot_texts(events: list[dict[str, Any]]) -> set[str]:
+    """What the bot said in its previous turn: between the last two user messages."""
+    texts: set[str] = set()
+    users = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1 and event.get("text"):
+            texts.add(event["text"])
+    return texts
+
+
+def without_repeat(reply: Reply, said: set[str], entities: dict[str, str],
+                   relation: str | None) -> list[Reply]:
+    """A second question on the topic just answered ("wat doet de svb precies?" after the
+    budget holder's duties) must not get the same text again: a glossary term it names,
+    else the answer's longer text, else a short note with the follow-ups and a person."""
+    if reply.text not in said:
+        return [reply]
+    registry = content()
+    if entities.get("begrip"):
+        term = registry.explain_term(entities["begrip"])
+        if term.answer_id and term.text not in said:
+            return [term]
+    more = registry.more(reply.answer_id, relation)
+    if more.answer_id and more.text not in said:
+        return [Reply(registry.dialogue_text("answer_repeated_more")), more]
+    human = registry.human_button()
+    buttons = [b for b in reply.buttons if b.payload not in ("/tell_more", human.payload)]
+    return [Reply(registry.dialogue_text("answer_repeated"), [*buttons, human], reply.answer_id)]
+
+
 def choose_reply(intent: str, entities: dict[str, str], relation: str | None) -> Reply:
     registry = content()
     if intent == "inform_for_whom":
@@ -131,11 +165,14 @@ class ActionAnswer(Action):
         if choice is not None:
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
             return [*about, SlotSet("offered_human", False)]
-        reply = choose_reply(intent, entities, relation)
-        send(dispatcher, reply)
+        replies = without_repeat(choose_reply(intent, entities, relation),
+                                 previous_bot_texts(tracker.events), entities, relation)
+        for reply in replies:
+            send(dispatcher, reply)
         report(dispatcher, topic=intent)
-        return [SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0), *about,
-                SlotSet("offered_human", content().offers_human(reply.answer_id))]
+        answered = replies[-1].answer_id
+        return [SlotSet("last_answer", answered), SlotSet("fallback_count", 0), *about,
+                SlotSet("offered_human", content().offers_human(answered))]
 
 
 class ActionTellMore(Action):

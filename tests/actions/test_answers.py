@@ -337,3 +337,55 @@ def test_a_budget_holder_for_a_relative_is_asked_what_about_not_sent_into_the_pg
     assert "Uw vader heeft dus al een pgb." in reply.text
     assert "/start_pgb_check" not in [b.payload for b in reply.buttons]
     assert {"/ask_pgb_duties", "/ask_pgb_change", "/request_human"} <= {b.payload for b in reply.buttons}
+
+
+def answer_turn(message: dict, *turns: list[str], slots: dict | None = None):
+    """Run action_answer after earlier turns (what the bot said in each); its messages and events."""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    events = [event for said in turns for event in (
+        {"event": "user", "text": "eerdere vraag"}, *({"event": "bot", "text": t} for t in said))]
+    events.append({"event": "user", "text": message["text"]})
+    tracker = Tracker("c", {"relatie": None, **(slots or {})}, message, events, False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    returned = ActionAnswer().run(dispatcher, tracker, {})
+    return [m for m in dispatcher.messages if m.get("text")], returned
+
+
+def test_a_second_question_naming_a_term_gets_the_term_not_the_same_answer_again():
+    duties = choose_reply("ask_pgb_duties", {}, None)
+    message = {"intent": {"name": "ask_pgb_duties"}, "text": "wat doet de svb precies",
+               "entities": [{"entity": "organisatie", "value": "svb"}]}
+    sent, events = answer_turn(message, [duties.text], slots={"last_answer": duties.answer_id})
+    assert [m["text"] for m in sent] == [content().explain_term("svb").text]
+    assert {"event": "slot", "timestamp": None, "name": "last_answer", "value": "term:svb"} in events
+
+
+def test_the_same_answer_twice_in_a_row_gives_its_longer_text_instead():
+    item = next(i for i in content().answers if i.get("more") and not i.get("entity"))
+    first = choose_reply(item["intent"], {}, None)
+    message = {"intent": {"name": item["intent"]}, "text": "en hoe zit dat dan", "entities": []}
+    sent, _ = answer_turn(message, [first.text], slots={"last_answer": first.answer_id})
+    assert [m["text"] for m in sent] == [content().dialogue_text("answer_repeated_more"),
+                                         content().more(first.answer_id).text]
+
+
+def test_an_answer_without_more_text_is_not_repeated_but_offers_a_person():
+    item = next(i for i in content().answers if not i.get("more") and not i.get("entity")
+                and i.get("intent", "").startswith("ask_"))
+    first = choose_reply(item["intent"], {}, None)
+    message = {"intent": {"name": item["intent"]}, "text": "nog een vraag daarover", "entities": []}
+    sent, _ = answer_turn(message, [first.text], slots={"last_answer": first.answer_id})
+    assert [m["text"] for m in sent] == [content().dialogue_text("answer_repeated")]
+    assert content().human_button().payload in [b["payload"] for b in sent[0]["buttons"]]
+
+
+def test_an_answer_given_earlier_but_not_in_the_last_turn_is_given_again():
+    duties = choose_reply("ask_pgb_duties", {}, None)
+    other = choose_reply("ask_waiting", {}, None)
+    message = {"intent": {"name": "ask_pgb_duties"}, "text": "wat moet een budgethouder doen", "entities": []}
+    sent, _ = answer_turn(message, [duties.text], [other.text], slots={"last_answer": other.answer_id})
+    assert [m["text"] for m in sent] == [duties.text]
