@@ -3,7 +3,8 @@
 For each pipeline: 5-fold cross-validation on data/nlu, then a model trained on
 all of data/nlu scored on tests/nlu/*.yml (the held-out test set) and on the two
 validation sets in benchmarks/validation/ (plain and hard phrasings, for choosing
-settings); the training never sees any of them. Prints macro-F1 and accuracy side by side and writes a Markdown report.
+settings); the training never sees any of them. Prints macro-F1 and accuracy
+side by side and writes a Markdown report.
 
 Scoring uses the classifier's best real intent (the top of the ranking other
 than nlu_fallback), so both pipelines are compared on what they understood, not
