@@ -32,3 +32,9 @@ def test_every_evaluation_intent_is_trained(name: str) -> None:
 
 def test_held_out_and_validation_do_not_share_examples() -> None:
     assert not set(examples(SETS["held-out"])) & set(examples(SETS["validation"]))
+
+
+def test_the_plain_and_hard_validation_sets_do_not_share_examples() -> None:
+    # benchmarks/nlu.py scores them apart; a shared example would count twice
+    validation = ROOT / "benchmarks" / "validation"
+    assert not set(examples(validation / "plain.yml")) & set(examples(validation / "hard.yml"))
