@@ -11,16 +11,17 @@ import re
 import string
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import yaml
 
+from contract.hours import WEEKDAYS, is_open
 from nlp.vocabulary import canonical, fold
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Content:
         self.settings: dict[str, Any] = self.file_settings
         self.regions: list[dict[str, Any]] = self._load("regions.yml").get("regions", [])
         self.flows: dict[str, Any] = self._load("flows.yml")
+        self.crisis: dict[str, Any] = self._load("crisis.yml")
         self._by_id = {item["id"]: item for item in self.answers}
 
     def _load(self, name: str) -> dict[str, Any]:
@@ -118,6 +120,10 @@ class Content:
         if len({h for _, h in open_days}) == 1 and len(open_days) > 1 and consecutive:
             return f"{open_days[0][0]} tot en met {open_days[-1][0]}, {open_days[0][1]} uur"
         return ", ".join(f"{day} {h} uur" for day, h in open_days)
+
+    def office_open(self, moment: datetime) -> bool:
+        """Whether the zorgkantoor is open at that moment (its hours, with a beheerder's edits)."""
+        return is_open(self.settings.get("openingstijden") or {}, moment)
 
     def relation_phrases(self, relation: str | None) -> dict[str, str] | None:
         """'moeder' -> {'naaste': 'uw moeder', ...}; None when about the user."""

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from nlp.crisis import category_of
 from nlp.vocabulary import fold
 
 TARGETS = ("zorgkantoor", "oco")
@@ -147,10 +148,12 @@ class Summary:
     signals: list[str] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
     plan_id: str | None = None
+    crisis: str | None = None  # the safety layer's latest category: the adviser sees it first
 
     def as_dict(self) -> dict[str, Any]:
-        return {"topics": self.topics, "for_whom": self.for_whom, "signals": self.signals,
-                "unanswered": self.unanswered}
+        found = {"topics": self.topics, "for_whom": self.for_whom, "signals": self.signals,
+                 "unanswered": self.unanswered}
+        return {**found, "crisis": self.crisis} if self.crisis else found
 
 
 def summarise(user_messages: Iterable[Mapping[str, Any]], relation: str | None,
@@ -161,13 +164,16 @@ def summarise(user_messages: Iterable[Mapping[str, Any]], relation: str | None,
     signals: list[str] = list(flow_signals)
     for message in user_messages:
         intent, text = message.get("intent") or "", message.get("text") or ""
-        if intent and intent not in NOT_TOPICS and intent not in summary.topics:
+        crisis = category_of(intent)
+        if crisis:
+            summary.crisis = crisis
+        elif intent and intent not in NOT_TOPICS and intent not in summary.topics:
             summary.topics.append(intent)
         if intent == "nlu_fallback" and text and not text.startswith("/"):
             summary.unanswered.append(text[:300])
         if intent in PGB_INTENTS and "wens_pgb" not in signals:
             signals.append("wens_pgb")
-        if any(w in fold(text) for w in URGENT_WORDS) and "urgent" not in signals:
+        if (crisis or any(w in fold(text) for w in URGENT_WORDS)) and "urgent" not in signals:
             signals.append("urgent")
     summary.unanswered = summary.unanswered[-max_unanswered:]
     summary.signals = signals

@@ -57,7 +57,9 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
     for event in reversed(tracker.events):
         kind = event.get("event")
         if not seen_user:
-            if kind == "action" and event.get("name") == "action_prepare_handoff":
+            # a handoff that started this turn, or a crisis reply just before the question,
+            # asks in full
+            if kind == "action" and event.get("name") in ("action_prepare_handoff", "action_crisis"):
                 return False
             seen_user = kind == "user"
         elif kind == "slot" and event.get("name") == "requested_slot":

@@ -195,22 +195,8 @@ async def saturation(steps: list[int], seconds: float) -> dict[str, list[dict]]:
 
 
 def start_stack(work: Path) -> list[run_all.Service]:
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{PORTS["actions"]}/webhook"\n')
-    env = run_all.environment()
-    env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": f"http://127.0.0.1:{PORTS['web']}",
-                "RASA_URL": f"http://127.0.0.1:{PORTS['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
-                # the load comes from one address: the per-client limit is for the public internet
-                "RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"})
-    services = run_all.services(PORTS, endpoints=str(endpoints))
-    for service in services:
-        service.start(env, log_dir=work)
-    deadline = time.monotonic() + run_all.STARTUP_TIMEOUT
-    while not all(s.healthy() for s in services):
-        if time.monotonic() > deadline or any(s.process.poll() is not None for s in services):
-            raise SystemExit(f"the stack did not start; logs in {work}")
-        time.sleep(0.5)
-    return services
+    # the load comes from one address: the per-client limit is for the public internet
+    return run_all.start_stack(PORTS, work, {"RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"})
 
 
 def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float) -> str:

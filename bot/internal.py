@@ -19,6 +19,7 @@ from bot.redaction import redact
 from bot.presence import staff_online as staff_online_now
 from bot.staff.admin import effective_settings
 from bot.store.models import Conversation, Handoff, Organisation, Plan
+from contract.crisis import CATEGORIES
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
 PHONE = re.compile(r"0\d{7,10}")
@@ -42,6 +43,8 @@ class SummaryIn(BaseModel):
     for_whom: str | None = Field(None, max_length=50)
     signals: list[str] = Field(default_factory=list, max_length=20)
     unanswered: list[str] = Field(default_factory=list, max_length=10)
+    # the safety layer's category (nlp/crisis.py): an urgent handoff sorts first in the portal
+    crisis: Literal[CATEGORIES] | None = None
 
 
 class HandoffIn(BaseModel):

@@ -1,9 +1,7 @@
 """Is a person available for live chat right now? Opening hours plus an adviser online."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
-from typing import Mapping
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,19 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from bot.staff.admin import effective_settings
 from bot.store.models import StaffUser
-
-LOCAL = ZoneInfo("Europe/Amsterdam")
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-
-
-def is_open(hours: Mapping[str, str | None], moment: datetime) -> bool:
-    """True within the hours for that weekday ("08:30-17:00"), in Dutch local time."""
-    local = moment.astimezone(LOCAL)
-    span = hours.get(WEEKDAYS[local.weekday()])
-    if not span or "-" not in span:
-        return False
-    start, end = (time.fromisoformat(part.strip()) for part in span.split("-", 1))
-    return start <= local.time() < end
+from contract.hours import is_open
 
 
 def adviser_available(session: Session, settings: Settings, moment: datetime) -> bool:

@@ -21,11 +21,18 @@ class Link(BaseModel):
     url: str
 
 
+class Call(BaseModel):
+    """A phone number the widget shows as a link to tap and call (the safety layer's doors)."""
+    title: str
+    number: str = Field(pattern=r"^\d{3,11}$")
+
+
 class ChatMessage(BaseModel):
     sender: Literal["bot", "staff", "system"]
     text: str
     buttons: list[Button] = []
     link: Link | None = None
+    calls: list[Call] = []
 
 
 class ChatResponse(BaseModel):
@@ -38,14 +45,19 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
     """Rasa's REST replies (text, buttons, custom) as chat messages.
 
     Custom payloads are for the service, not for display; a saved plan's address becomes a link
-    on the message before it, but only when it points to this service's plan pages.
+    on the message before it, but only when it points to this service's plan pages; the safety
+    layer's phone numbers become links to call on the message before them.
     """
     messages: list[ChatMessage] = []
     for reply in replies:
         text = reply.get("text")
-        plan = (reply.get("custom") or {}).get("plan") if isinstance(reply.get("custom"), dict) else None
+        custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+        plan = custom.get("plan")
         if plan and messages and plan_prefix and str(plan.get("url", "")).startswith(plan_prefix):
             messages[-1].link = Link(title="Open uw persoonlijk plan", url=str(plan["url"]))
+        if custom.get("calls") and messages:
+            messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c.get("number", "")))
+                                  for c in custom["calls"] if isinstance(c, dict)]
         if not text:
             continue
         buttons = [Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))

@@ -124,6 +124,9 @@ class DomainNormalizer:
                 for token in ent:
                     entity_lemmas[token.i] = fold(ent.ent_id_).replace(" ", "_")
         for token in doc:
+            # the dictionary form before any repair: the safety layer's patterns also read it,
+            # so a repair that changes the meaning ("niemand" -> "iemand") cannot hide a crisis
+            token.norm_ = fold(table.get(token.lower_, token.lower_))
             if token.i in entity_lemmas:
                 token.lemma_ = entity_lemmas[token.i]
                 continue

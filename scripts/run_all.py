@@ -93,6 +93,27 @@ def services(ports: dict[str, int] | None = None, endpoints: str = "endpoints.ym
     ]
 
 
+def start_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
+    """All three processes on other ports with a database in `work` (benchmarks); logs go there too."""
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports["actions"]}/webhook"\n')
+    env = environment()
+    env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": f"http://127.0.0.1:{ports['web']}",
+                "RASA_URL": f"http://127.0.0.1:{ports['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
+                **(extra_env or {})})
+    started = services(ports, endpoints=str(endpoints))
+    for service in started:
+        service.start(env, log_dir=work)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not all(s.healthy() for s in started):
+        if time.monotonic() > deadline or any(s.process.poll() is not None for s in started):
+            for service in reversed(started):
+                service.stop()
+            raise SystemExit(f"the stack did not start; logs in {work}")
+        time.sleep(0.5)
+    return started
+
+
 def main() -> int:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     procs = services()

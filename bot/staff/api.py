@@ -7,7 +7,11 @@ Revealing contact details and every status change are written to the audit log.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
+
+import yaml
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -21,6 +25,20 @@ from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, log
 from bot.store.models import AuditLog, Conversation, Handoff, HandoffNote, Message, Organisation, Plan, StaffUser
 
 STATUSES = ("nieuw", "in_behandeling", "afgerond", "doorverwezen")
+OPEN_STATUSES = ("nieuw", "in_behandeling")
+
+
+@lru_cache(maxsize=4)
+def crisis_labels(content_dir: Path) -> dict[str, str]:
+    """The safety layer's categories with their Dutch names (content/crisis.yml)."""
+    path = content_dir / "crisis.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {key: item.get("label", key) for key, item in ((data or {}).get("categories") or {}).items()}
+
+
+def is_urgent_open(handoff: Handoff) -> bool:
+    """A handoff after a crisis message that nobody has closed yet: it sorts first."""
+    return bool((handoff.summary or {}).get("crisis")) and handoff.status in OPEN_STATUSES
 # which status may follow which: a handoff is never silently reopened
 TRANSITIONS = {
     "nieuw": {"in_behandeling", "doorverwezen"},
@@ -111,9 +129,12 @@ def _age_days(handoff: Handoff, now: datetime) -> int:
     return (now - aware(handoff.created_at)).days
 
 
-def handoff_row(handoff: Handoff, organisations: dict[int, str], now: datetime) -> dict:
+def handoff_row(handoff: Handoff, organisations: dict[int, str], now: datetime,
+                labels: dict[str, str] | None = None) -> dict:
     summary = handoff.summary or {}
-    return {"reference": handoff.reference, "status": handoff.status, "target": handoff.target,
+    crisis = summary.get("crisis")
+    return {"crisis": {"category": crisis, "label": (labels or {}).get(crisis, crisis)} if crisis else None,
+            "reference": handoff.reference, "status": handoff.status, "target": handoff.target,
             "organisation": organisations.get(handoff.organisation_id or 0),
             "contact_method": handoff.contact_method, "part_of_day": handoff.part_of_day,
             "topics": summary.get("topics", []), "for_whom": summary.get("for_whom"),
@@ -144,9 +165,11 @@ def list_handoffs(request: Request, staff: Staff = Depends(current_staff),
             counts[row_status] = count
         if status:
             query = query.where(Handoff.status == status)
-        rows = session.scalars(query.order_by(Handoff.created_at.desc()).limit(500)).all()
+        rows = list(session.scalars(query.order_by(Handoff.created_at.desc()).limit(500)).all())
+        rows.sort(key=lambda h: not is_urgent_open(h))  # stable: newest first within each group
         organisations = dict(session.execute(select(Organisation.id, Organisation.name)).all())
-        return {"counts": counts, "handoffs": [handoff_row(h, organisations, now) for h in rows]}
+        labels = crisis_labels(request.app.state.settings.content_dir)
+        return {"counts": counts, "handoffs": [handoff_row(h, organisations, now, labels) for h in rows]}
 
 
 @router.get("/handoffs/{reference}")
@@ -162,7 +185,8 @@ def get_handoff(reference: str, request: Request, staff: Staff = Depends(current
                                 .join(StaffUser, HandoffNote.author_id == StaffUser.id, isouter=True)
                                 .where(HandoffNote.handoff_id == handoff.id).order_by(HandoffNote.id)).all()
         plan = session.get(Plan, handoff.plan_id) if handoff.plan_id else None
-        detail = handoff_row(handoff, organisations, now)
+        detail = handoff_row(handoff, organisations, now,
+                             crisis_labels(request.app.state.settings.content_dir))
         detail.update({
             "summary": handoff.summary or {},
             "mode": conversation.mode if conversation else "bot",

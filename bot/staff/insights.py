@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bot.staff.auth import Staff, aware, current_staff, require_admin
-from bot.staff.api import audit, visible
+from bot.staff.api import audit, crisis_labels, visible
 from bot.store.models import Handoff, Message
 
 router = APIRouter(prefix="/staff/api", tags=["medewerkers"])
@@ -27,6 +27,7 @@ ACTIVE_APPROACH = ("weet_niet_welke_vorm", "geen_voorkeursaanbieder", "aanbieder
                    "geen_plek_voorkeur", "wacht_te_lang")
 # Not offered as a correction: Rasa's own intents, and those reached by a button only
 # (typed questions about them belong to ask_route and ask_client_support).
+CRISIS_TOPIC = "crisis:"  # the topic action_crisis reports: "crisis:<category>"
 NOT_TRAINABLE = {"nlu_fallback", "restart", "session_start", "start_route_guide", "ask_independent_support"}
 
 
@@ -109,15 +110,18 @@ def week_of(moment: datetime) -> str:
 
 def weekly_figures(messages: list[tuple[datetime, str | None, list | None]],
                    handoffs: list[tuple[datetime, str, dict]]) -> list[dict]:
-    """Counts per ISO week: questions, topics, fallback rate, flow signals, handoffs and their reasons."""
+    """Counts per ISO week: questions, topics, fallback rate, flow signals, handoffs and their reasons,
+    and contacts about a crisis per category (counts only, nothing that identifies anyone)."""
     weeks: dict[str, dict] = defaultdict(lambda: {"messages": 0, "fallbacks": 0, "topics": Counter(),
                                                   "handoffs": Counter(), "signals": Counter(),
-                                                  "handoff_reasons": Counter()})
+                                                  "handoff_reasons": Counter(), "crisis": Counter()})
     for at, topic, signals in messages:
         week = weeks[week_of(at)]
         week["messages"] += 1
         if topic == "nlu_fallback":
             week["fallbacks"] += 1
+        elif topic and topic.startswith(CRISIS_TOPIC):  # the safety layer: counted per category
+            week["crisis"][topic.removeprefix(CRISIS_TOPIC)] += 1
         elif topic:
             week["topics"][topic] += 1
         for signal in signals or []:
@@ -134,7 +138,8 @@ def weekly_figures(messages: list[tuple[datetime, str | None, list | None]],
         result.append({"week": name, "messages": week["messages"], "fallback_rate": round(rate, 3),
                        "topics": week["topics"].most_common(10), "handoffs": dict(week["handoffs"]),
                        "signals": dict(week["signals"]), "handoff_reasons": dict(week["handoff_reasons"]),
-                       "active_approach": sum(week["signals"][s] for s in ACTIVE_APPROACH)})
+                       "active_approach": sum(week["signals"][s] for s in ACTIVE_APPROACH),
+                       "crisis": dict(week["crisis"])})
     return result
 
 
@@ -147,4 +152,5 @@ def dashboard(request: Request, staff: Staff = Depends(current_staff),
                                    .where(Message.sender == "user", Message.created_at >= since)).all()
         handoffs = session.execute(select(Handoff.created_at, Handoff.target, Handoff.summary)
                                    .where(Handoff.created_at >= since)).all()
-    return {"weeks": weekly_figures([tuple(m) for m in messages], [tuple(h) for h in handoffs])}
+    return {"weeks": weekly_figures([tuple(m) for m in messages], [tuple(h) for h in handoffs]),
+            "crisis_labels": crisis_labels(request.app.state.settings.content_dir)}

@@ -90,6 +90,16 @@ def test_summary_collects_topics_signals_and_unanswered_questions() -> None:
     assert summary.for_whom == "moeder" and summary.plan_id == "7"
 
 
+def test_a_crisis_makes_the_summary_urgent_with_its_category() -> None:
+    messages = [{"text": "wat is een pgb", "intent": "ask_pgb_what"},
+                {"text": "ze ligt op de vloer", "intent": "crisis_medical"},
+                {"text": "ik wil een mens", "intent": "request_human"}]
+    summary = handoff.summarise(messages, "moeder").as_dict()
+    assert summary["crisis"] == "medical"
+    assert summary["topics"] == ["ask_pgb_what"]  # a crisis is not a Wlz topic
+    assert summary["signals"] == ["wens_pgb", "urgent"]
+
+
 def test_summary_of_a_bare_request_is_empty() -> None:
     summary = handoff.summarise([{"text": "mens graag", "intent": "request_human"}], None)
     assert summary.as_dict() == {"topics": [], "for_whom": None, "signals": [], "unanswered": []}

@@ -167,8 +167,9 @@
           tableBody.appendChild(h("tr", {}, [h("td", { colSpan: 7, text: "Geen overdrachten met deze filters." })]));
         }
         data.handoffs.forEach(function (row) {
-          tableBody.appendChild(h("tr", {}, [
-            h("td", {}, [h("a", { href: "#/overdracht/" + row.reference, text: row.reference })]),
+          tableBody.appendChild(h("tr", { className: row.crisis ? "urgent-row" : "" }, [
+            h("td", {}, [h("a", { href: "#/overdracht/" + row.reference, text: row.reference })]
+              .concat(row.crisis ? [" ", badge("Spoed: " + row.crisis.label, "crisis")] : [])),
             h("td", {}, [badge(STATUS[row.status], "status-" + row.status)]),
             h("td", { text: targetText(row) }),
             h("td", { text: row.topics.map(topicTitle).join(", ") || "–" }),
@@ -191,7 +192,7 @@
       ]),
       counts, box,
       scrollBox([h("table", {}, [
-        h("caption", { className: "visually-hidden", text: "Overdrachten, nieuwste eerst" }),
+        h("caption", { className: "visually-hidden", text: "Overdrachten: spoed eerst, daarna nieuwste eerst" }),
         h("thead", {}, [h("tr", {}, ["Referentie", "Status", "Naar", "Onderwerpen", "Signalen", "Contact", "Leeftijd"]
           .map(function (t) { return h("th", { scope: "col", text: t }); }))]),
         tableBody])])
@@ -213,7 +214,10 @@
     var reload = function () { handoffPage(d.reference); };
     var summary = h("section", { className: "card", "aria-labelledby": "h-summary" }, [
       h("h2", { id: "h-summary", text: "Samenvatting" }),
-      h("dl", {}, [
+      h("dl", {}, (d.crisis ? [
+        h("dt", { text: "Spoed" }), h("dd", {}, [badge(d.crisis.label, "crisis"),
+          " De assistent gaf de noodnummers voor deze situatie. Neem zo snel mogelijk contact op."])
+      ] : []).concat([
         h("dt", { text: "Status" }), h("dd", {}, [badge(STATUS[d.status], "status-" + d.status)]),
         h("dt", { text: "Naar" }), h("dd", { text: targetText(d) }),
         h("dt", { text: "Over wie" }), h("dd", { text: d.for_whom ? (RELATION[d.for_whom] || d.for_whom) : "Onbekend" }),
@@ -224,7 +228,7 @@
         h("dt", { text: "Contact" }), h("dd", { text: (METHOD[d.contact_method] || d.contact_method) +
           (d.part_of_day ? ", " + d.part_of_day : "") }),
         h("dt", { text: "Binnengekomen" }), h("dd", { text: when(d.created_at) })
-      ])
+      ]))
     ]);
 
     var contactOut = h("p", { className: "text" });
@@ -377,17 +381,21 @@
       h("p", { className: "muted", text: "Alleen aantallen, zonder teksten of namen. Gebruik ze voor de zorginkoop en om de assistent te verbeteren." }),
       box, scrollBox([h("table", {}, [
         h("thead", {}, [h("tr", {}, ["Week", "Vragen", "Niet begrepen", "Meest gevraagd", "Overdrachten",
-          "Actief benaderen"].map(function (t) { return h("th", { scope: "col", text: t }); }))]), body])])
+          "Actief benaderen", "Crisis (noodnummers gegeven)"].map(function (t) {
+            return h("th", { scope: "col", text: t }); }))]), body])])
     ]);
     api("GET", "/dashboard?weeks=12").then(function (data) {
-      if (!data.weeks.length) body.appendChild(h("tr", {}, [h("td", { colSpan: 6, text: "Nog geen gesprekken." })]));
+      if (!data.weeks.length) body.appendChild(h("tr", {}, [h("td", { colSpan: 7, text: "Nog geen gesprekken." })]));
+      var labels = data.crisis_labels || {};
       data.weeks.forEach(function (w) {
         body.appendChild(h("tr", {}, [
           h("td", { text: w.week }), h("td", { text: String(w.messages) }),
           h("td", { text: Math.round(w.fallback_rate * 100) + "%" }),
           h("td", { text: w.topics.slice(0, 5).map(function (t) { return topicTitle(t[0]) + " (" + t[1] + ")"; }).join(", ") || "–" }),
           h("td", { text: Object.keys(w.handoffs).map(function (k) { return TARGET[k] + ": " + w.handoffs[k]; }).join(", ") || "0" }),
-          h("td", { text: String(w.active_approach) })
+          h("td", { text: String(w.active_approach) }),
+          h("td", { text: Object.keys(w.crisis || {}).map(function (k) {
+            return (labels[k] || k) + ": " + w.crisis[k]; }).join(", ") || "0" })
         ]));
       });
     }).catch(fail(box));

@@ -199,6 +199,16 @@
         el("a", { href: message.link.url, target: "_blank", rel: "noopener", text: message.link.title })
       ]));
     }
+    if (message.calls && message.calls.length) {
+      // the safety layer's numbers: one tap calls them on a phone
+      var calls = el("p", { className: "wlz-calls" });
+      message.calls.forEach(function (c) {
+        if (/^\d{3,11}$/.test(c.number)) {
+          calls.appendChild(el("a", { className: "wlz-call", href: "tel:" + c.number, text: c.title }));
+        }
+      });
+      bubble.appendChild(calls);
+    }
     if (message.buttons && message.buttons.length) {
       var group = el("div", { className: "wlz-buttons", role: "group", "aria-label": "Keuzes" });
       message.buttons.forEach(function (b) {

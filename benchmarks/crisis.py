@@ -1,0 +1,217 @@
+"""Safety-layer benchmark: does a message about danger now get its door, in every state?
+
+Starts the whole assistant on spare ports (as `make run` does, with a temporary database),
+then sends, each in a fresh conversation:
+
+1. every message of tests/crisis/crisis_set.yml in the state its writer chose: a plain chat,
+   inside each guided flow, inside the handoff form, or after a handoff while waiting for
+   contact. It counts as found when the bot's reply is a crisis reply (the action reports the
+   topic "crisis:<category>"), and as the right door when the category matches;
+2. the near-miss controls of tests/crisis/controls.yml, likewise: any crisis reply is a false
+   alarm;
+3. every example of the held-out NLU sets (tests/nlu/), as a chat message: a false alarm too.
+
+Then the added latency: the NLU model in-process, each held-out message parsed with and
+without the safety layer, alternating, in the same run (p50/p95 of both).
+
+The evaluation sets were written apart from the training data and the rules
+(tests/crisis/README.md); tune on nlp/crisis_dev.yml, never on these.
+
+Figures, not pass/fail: the report goes to benchmarks/reports/crisis.md.
+Usage (Rasa environment, from the repository root, after `make train`):
+    .venv/rasa/bin/python -m benchmarks.crisis [--workers 4]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import run_all  # noqa: E402
+
+from contract.crisis import CATEGORIES  # noqa: E402
+
+PORTS = {"actions": 26055, "rasa": 26005, "web": 28100}
+CRISIS_SET = ROOT / "tests" / "crisis" / "crisis_set.yml"
+CONTROLS = ROOT / "tests" / "crisis" / "controls.yml"
+HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
+REPORT = ROOT / "benchmarks" / "reports" / "crisis.md"
+# The turns that bring a fresh conversation into each state before the message is typed.
+SETUP = {
+    "chat": [],
+    "route_guide": ["/start_route_guide"],
+    "choice_aid": ["/start_choice_aid"],
+    "pgb_check": ["/start_pgb_check"],
+    "personal_plan": ["/start_personal_plan"],
+    "handoff_form": ["/request_human", "het zorgkantoor", "bellen"],  # at "op welk nummer?"
+    "takeover_wait": ["/request_human", "het zorgkantoor", "bellen", "0612345678", "ochtend", "ja"],
+}
+
+
+def crisis_topic(replies: list[dict]) -> str | None:
+    """The category of a crisis reply in this turn, or None."""
+    for reply in replies:
+        topic = str((reply.get("custom") or {}).get("topic") or "")
+        if topic.startswith("crisis:"):
+            return topic.removeprefix("crisis:")
+    return None
+
+
+def turn(url: str, sender: str, text: str) -> list[dict]:
+    response = requests.post(url, json={"sender": sender, "message": text}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def probe(url: str, text: str, context: str) -> tuple[str | None, bool]:
+    """(crisis category of the reply, whether the setup turns themselves stayed calm)."""
+    sender = f"crisis-{secrets.token_hex(6)}"
+    calm = all(crisis_topic(turn(url, sender, step)) is None for step in SETUP[context])
+    return crisis_topic(turn(url, sender, text)), calm
+
+
+def heldout_texts() -> list[str]:
+    texts = []
+    for path in HELDOUT:
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            texts += [line[2:].strip() for line in (block.get("examples") or "").splitlines()
+                      if line.startswith("- ")]
+    return texts
+
+
+def added_latency(texts: list[str]) -> dict[str, float]:
+    """Parse each message with and without the safety layer, alternating, in one process."""
+    from rasa.core.agent import Agent
+
+    from nlp.crisis_component import CrisisLayer
+
+    agent = Agent.load(str(ROOT / "models" / "wlz.tar.gz"))
+    real = CrisisLayer.process
+    timings: dict[str, list[float]] = {"with": [], "without": []}
+
+    async def run() -> None:
+        for text in texts[:20]:  # warm up both paths
+            await agent.parse_message(text)
+        for index, text in enumerate(texts):
+            order = ("with", "without") if index % 2 else ("without", "with")
+            for mode in order:
+                CrisisLayer.process = real if mode == "with" else (lambda self, messages: messages)
+                started = time.perf_counter()
+                await agent.parse_message(text)
+                timings[mode].append(time.perf_counter() - started)
+        CrisisLayer.process = real
+
+    asyncio.run(run())
+    figures = {}
+    for mode, values in timings.items():
+        ordered = sorted(values)
+        figures[f"{mode}_p50"] = ordered[len(ordered) // 2] * 1000
+        figures[f"{mode}_p95"] = ordered[int(0.95 * len(ordered))] * 1000
+    return figures
+
+
+def commit() -> str:
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+    return (found.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty.strip() else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    crisis = yaml.safe_load(CRISIS_SET.read_text(encoding="utf-8"))["messages"]
+    controls = yaml.safe_load(CONTROLS.read_text(encoding="utf-8"))["messages"]
+    heldout = heldout_texts()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as work:
+        services = run_all.start_stack(PORTS, Path(work), {"RATE_PER_CLIENT": "1000000",
+                                                           "RATE_PER_CONVERSATION": "1000000"})
+        url = f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook"
+        try:
+            with ThreadPoolExecutor(args.workers) as pool:
+                crisis_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), crisis))
+                control_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), controls))
+                heldout_out = list(pool.map(lambda t: probe(url, t, "chat"), heldout))
+        finally:
+            for service in reversed(services):
+                service.stop()
+    latency = added_latency(heldout)
+    text = report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency,
+                  (time.monotonic() - started) / 60, args)
+    REPORT.write_text(text, encoding="utf-8")
+    print(text)
+
+
+def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency, minutes, args) -> str:
+    found, right, total = Counter(), Counter(), Counter()
+    by_context: dict[str, Counter] = defaultdict(Counter)
+    missed, wrong_door = [], []
+    for message, (category, _) in zip(crisis, crisis_out):
+        wanted = message["category"]
+        total[wanted] += 1
+        by_context[message["context"]]["total"] += 1
+        if category:
+            found[wanted] += 1
+            by_context[message["context"]]["found"] += 1
+            right[wanted] += category == wanted
+            if category != wanted:
+                wrong_door.append(f"{wanted} -> {category}")
+        else:
+            missed.append(f"{wanted} ({message['context']})")
+    setup_alarms = sum(not calm for _, calm in crisis_out + control_out)
+    control_alarms = [(m, c) for m, (c, _) in zip(controls, control_out) if c]
+    heldout_alarms = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c]
+    lines = [
+        "# Safety-layer benchmark", "",
+        f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}; "
+        f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.", "",
+        "Evaluation data written apart from the training data and the rules: "
+        f"`tests/crisis/crisis_set.yml` ({len(crisis)} messages), `tests/crisis/controls.yml` "
+        f"({len(controls)} near misses), and the held-out NLU sets ({len(heldout)} messages). "
+        "The rules were tuned on `nlp/crisis_dev.yml` only.", "",
+        "## Recall per category (target: at least 0.98 each)", "",
+        "| category | messages | crisis reply | recall | right door |", "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for category in CATEGORIES:
+        n = total[category] or 1
+        lines.append(f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
+                     f"{right[category] / n:.3f} |")
+    lines += ["", "## Recall per state of the conversation", "", "| state | messages | recall |",
+              "| --- | ---: | ---: |"]
+    for context in SETUP:
+        counts = by_context[context]
+        lines.append(f"| {context} | {counts['total']} | {counts['found'] / max(counts['total'], 1):.3f} |")
+    lines += ["", "## False alarms (target: at most 1 %)", "",
+              f"- near-miss controls: {len(control_alarms)} of {len(controls)} "
+              f"({len(control_alarms) / max(len(controls), 1):.1%})",
+              f"- held-out NLU messages: {len(heldout_alarms)} of {len(heldout)} "
+              f"({len(heldout_alarms) / max(len(heldout), 1):.1%})",
+              f"- setup turns that raised a crisis reply (should be 0): {setup_alarms}", "",
+              "## Added latency per message (NLU in-process, with and without the layer, alternating)", "",
+              "| | p50 ms | p95 ms |", "| --- | ---: | ---: |",
+              f"| without the safety layer | {latency['without_p50']:.1f} | {latency['without_p95']:.1f} |",
+              f"| with the safety layer | {latency['with_p50']:.1f} | {latency['with_p95']:.1f} |", "",
+              "## Misses and false alarms by kind (no texts: the sets stay unread between runs)", "",
+              f"- missed, by category and state: {dict(Counter(missed))}",
+              f"- wrong door: {dict(Counter(wrong_door))}",
+              f"- control false alarms by theme: {dict(Counter(m.get('theme') for m, _ in control_alarms))}",
+              f"- held-out false alarms by category: {dict(Counter(c for _, c in heldout_alarms))}", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

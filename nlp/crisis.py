@@ -1,0 +1,188 @@
+"""The safety layer: does a message point to danger now, and which door does it need?
+
+Two readers, one decision:
+- rules: spaCy Matcher patterns on the normalised lemmas of the message (nlp/crisis_rules.yml),
+  for the long tail of crisis phrasings that a classifier trained on a few hundred examples
+  misses (third person, typos, indirect wording);
+- the intent classifier, trained on the crisis_* intents of data/nlu/crisis.yml, for
+  phrasings no pattern foresaw. It counts only when sure.
+
+A message about the past or a general question ("vorig jaar is hij gevallen", "wat doet
+Veilig Thuis") is not a crisis unless it also says it happens now. The decision wins over
+every other reading, including stop, deny and a form's answer (see data/crisis.yml).
+
+Pure: spaCy only, no Rasa. The Rasa component (nlp/crisis_component.py) and the benchmark
+(benchmarks/crisis.py) both call `CrisisRules.decide`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from contract.crisis import CATEGORIES
+from nlp.vocabulary import fold
+
+RULES_FILE = Path(__file__).resolve().parent / "crisis_rules.yml"
+INTENT_PREFIX = "crisis_"
+GAP = re.compile(r"^~(\d*)$")
+# Words that start a new clause after "ik kan niet meer": "..., en", "maar", "want", "echt".
+CLAUSE_WORDS = frozenset("en maar want echt hoor ik het help wat hoe".split())
+
+
+def intent_name(category: str) -> str:
+    return INTENT_PREFIX + category
+
+
+def category_of(intent: str | None) -> str | None:
+    """'crisis_medical' -> 'medical'; None for any other intent."""
+    if intent and intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX):] in CATEGORIES:
+        return intent[len(INTENT_PREFIX):]
+    return None
+
+
+def compile_pattern(pattern: str, groups: Mapping[str, list[str]] | None = None,
+                    lemmas: Any = None, attr: str = "LEMMA") -> list[dict[str, Any]]:
+    """A pattern line as spaCy Matcher token specs.
+
+    Terms are separated by spaces (nlp/crisis_rules.yml explains them with examples):
+    - ``vallen|gevallen|valt``: the token's lemma (lower case, no diacritics) is one of these;
+      list the inflected forms too, the lookup lemmatizer does not know every form;
+    - ``=slaat|=sloeg``: the word as typed (lower case), where the lemma is too broad
+      ("sla over" is not "slaat");
+    - ``@person``: one of the words of that group;
+    - ``re:^bloed``: the lemma matches this regular expression;
+    - ``~`` or ``~3``: up to that many other tokens may stand here.
+    A trailing ``$`` is handled by `CrisisRules`: the match must end the message or a clause;
+    a leading ``?`` marks a weak pattern (a trait that is often background, see `Reading`).
+    `attr` is the token attribute: LEMMA (repaired lemma) or NORM (dictionary form, unrepaired).
+    """
+    groups = groups or {}
+    lemmas = lemmas or {}
+    specs: list[dict[str, Any]] = []
+    for term in pattern.removeprefix("?").removesuffix("$").split():
+        gap = GAP.match(term)
+        if gap:
+            specs += [{"OP": "?"}] * int(gap.group(1) or 1)
+        elif term.startswith("re:"):
+            specs.append({attr: {"REGEX": term[3:]}})
+        elif term.startswith("="):
+            specs.append({"LOWER": {"IN": [form.lstrip("=") for form in term.split("|")]}})
+        else:
+            forms: list[str] = []
+            for form in term.split("|"):
+                forms += groups[form[1:]] if form.startswith("@") else [form]
+            # a form and its dictionary form: "schreeuwt" is read as "schreeuwen"
+            folded = {fold(form) for form in forms} | {fold(lemmas.get(form, form)) for form in forms}
+            specs.append({attr: {"IN": sorted(folded)}})
+    if not specs or "OP" in specs[0] or "OP" in specs[-1]:
+        raise ValueError(f"a crisis pattern must start and end with a word: {pattern!r}")
+    return specs
+
+
+def ends_clause(doc: Doc, end: int) -> bool:
+    """Whether a match ending before token `end` ends the message or a clause."""
+    return end >= len(doc) or doc[end].is_punct or doc[end].lower_ in CLAUSE_WORDS
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules saw in one message.
+
+    A strong pattern ("ligt op de grond", "slaat me") counts unless the message is about the
+    past ("vorig jaar"). A weak one ("agressief", "hoort stemmen") is often background to a Wlz
+    question ("mijn zoon kan soms agressief zijn, welke woonvorm past"), so it also yields to
+    habitual and general wording. Either way a sign of "now" ("net", "vannacht") keeps it.
+    """
+    strong: frozenset[str]
+    weak: frozenset[str]
+    past: bool
+    background: bool
+    now: bool
+
+    @property
+    def categories(self) -> frozenset[str]:
+        if self.now:
+            return self.strong | self.weak
+        if self.past:
+            return frozenset()
+        return self.strong if self.background else self.strong | self.weak
+
+    @property
+    def not_now(self) -> bool:
+        return (self.past or self.background) and not self.now
+
+
+@lru_cache(maxsize=1)
+def dictionary_forms() -> Any:
+    """spaCy's Dutch lemma table (spacy-lookups-data): .get(word form) -> dictionary form."""
+    try:
+        from spacy.lookups import load_lookups
+        return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+    except (ImportError, ValueError, OSError):  # no table: patterns list their own forms
+        return {}
+
+
+class CrisisRules:
+    def __init__(self, rules: Mapping[str, Any] | None = None, path: Path = RULES_FILE) -> None:
+        if rules is None:
+            rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.rules = rules
+        self.min_confidence = float(rules.get("classifier_min_confidence", 0.6))
+        self._matchers: dict[int, Matcher] = {}  # one per spaCy vocabulary
+
+    def _matcher(self, doc: Doc) -> Matcher:
+        key = id(doc.vocab)
+        if key not in self._matchers:
+            matcher = Matcher(doc.vocab)
+            groups = self.rules.get("groups") or {}
+            lemmas = dictionary_forms()
+            sections = {**{c: self.rules["categories"][c] for c in CATEGORIES},
+                        **{name: self.rules.get(name, []) for name in ("past", "background", "now", "present")}}
+            for label, patterns in sections.items():
+                # "!" marks a weak pattern, "$" one whose match must end a clause
+                for pattern in patterns:
+                    name = label + ("!" if pattern.startswith("?") else "") + ("$" if pattern.endswith("$") else "")
+                    matcher.add(name, [compile_pattern(pattern, groups, lemmas, attr)
+                                       for attr in ("LEMMA", "NORM")])
+            self._matchers[key] = matcher
+        return self._matchers[key]
+
+    def read(self, doc: Doc) -> Reading:
+        labels = set()
+        for match_id, _, end in self._matcher(doc)(doc):
+            label = doc.vocab.strings[match_id]
+            if label.endswith("$"):
+                if not ends_clause(doc, end):
+                    continue
+                label = label[:-1]
+            labels.add(label)
+        return Reading(strong=frozenset(labels & set(CATEGORIES)),
+                       weak=frozenset(c for c in CATEGORIES if c + "!" in labels),
+                       past="past" in labels, background="background" in labels,
+                       now="now" in labels or ("present" in labels and "past" not in labels))
+
+    def decide(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = ()) -> str | None:
+        """The crisis category of a message, or None.
+
+        `ranking` is the classifier's intent ranking (best first; nlu_fallback is skipped).
+        """
+        reading = self.read(doc)
+        if reading.past and not reading.now:
+            return None
+        ranked = [r for r in ranking if r.get("name") != "nlu_fallback"]
+        top = ranked[0] if ranked else {}
+        by_classifier = category_of(top.get("name"))
+        if reading.categories:
+            if by_classifier in reading.categories:
+                return by_classifier
+            return next(c for c in CATEGORIES if c in reading.categories)
+        if by_classifier and float(top.get("confidence", 0.0)) >= self.min_confidence:
+            return by_classifier
+        return None

@@ -1,0 +1,45 @@
+"""Rasa NLU component: the safety layer's decision replaces the intent (nlp/crisis.py).
+
+It runs last in the pipeline, after the FallbackClassifier, so neither a low confidence nor
+a reading as stop, deny or a form answer can hide a crisis. The intent becomes crisis_<category>
+with confidence 1; the dialogue (data/crisis.yml) answers it before anything else.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlp.crisis import CrisisRules, intent_name
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisLayer(GraphComponent):
+    def __init__(self, rules: CrisisRules) -> None:
+        self.rules = rules
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CrisisLayer":
+        return cls(CrisisRules())
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:  # a button payload ("/affirm") skips the NLU pipeline
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            category = self.rules.decide(doc, ranking)
+            if category is None:
+                continue
+            intent = {"name": intent_name(category), "confidence": 1.0}
+            others = [r for r in ranking if r.get("name") != intent["name"]]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
+        return messages

@@ -1,0 +1,105 @@
+"""The safety layer's rules (nlp/crisis.py, nlp/crisis_rules.yml) on the real Dutch pipeline.
+
+Phrasings written for these tests, apart from data/nlu/crisis.yml and tests/crisis/; the
+figures over the whole crisis set are in benchmarks/reports/crisis.md.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from nlp.build_pipeline import build
+from nlp.crisis import CrisisRules, category_of, compile_pattern
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory) -> spacy.Language:
+    path: Path = tmp_path_factory.mktemp("nl_wlz")
+    build(path)
+    return spacy.load(path)
+
+
+@pytest.fixture(scope="module")
+def rules() -> CrisisRules:
+    return CrisisRules()
+
+
+@pytest.mark.parametrize("text, category", [
+    # the four messages of the issue that got an ordinary answer before
+    ("mijn moeder wil niet meer leven", "suicide"),
+    ("ik word mishandeld in het verpleeghuis", "abuse"),
+    ("mijn vader is gevallen en ligt op de grond", "medical"),
+    ("help hij is gevallen en bloedt", "medical"),
+    # third person, no punctuation, typos, indirect
+    ("mn vader is gevalen en komt niet meer overeind", "medical"),
+    ("ze reageert nergens meer op", "medical"),
+    ("oma heeft te veel pillen geslikt", "medical"),
+    ("hij zegt dat hij er een eind aan gaat maken", "suicide"),
+    ("voor mij hoeft het niet meer", "suicide"),
+    ("de verzorgster heeft mijn vader geslagen", "abuse"),
+    ("mijn neef haalt steeds geld van haar rekening af", "abuse"),
+    ("hij ligt al uren in een vieze luier", "abuse"),
+    ("mijn moeder met dementie is weggelopen en het is donker", "danger_home"),
+    ("het gas stond weer aan toen ik binnenkwam", "danger_home"),
+    ("mijn broer hoort vannacht stemmen en pakt een mes", "danger_home"),
+    ("papa wordt morgen ontslagen uit het ziekenhuis en er is geen zorg", "care_loss"),
+    ("de thuiszorg stopt per direct", "care_loss"),
+    ("ik kan niet meer", "carer_exhaustion"),
+    ("ik ben op, ik doe dit al jaren alleen", "carer_exhaustion"),
+])
+def test_crisis_phrasings_get_their_category(nlp, rules, text: str, category: str) -> None:
+    assert rules.decide(nlp(text)) == category
+
+
+@pytest.mark.parametrize("text", [
+    "stop", "ik wil stoppen met het pgb", "sla over", "dat slaat nergens op",
+    "mijn moeder is vorig jaar overleden", "wat gebeurt er met het pgb als iemand overlijdt",
+    "wat is urgent plaatsen", "wat doet Veilig Thuis", "mijn vader valt vaak, kan hij naar een verpleeghuis",
+    "vorig jaar is hij van de trap gevallen, sindsdien heeft hij meer zorg nodig",
+    "ik kan niet meer inloggen op het portaal", "mijn zoon kan soms agressief zijn, welke woonvorm past",
+    "valt dagbesteding onder de Wlz", "ik schrok me dood van de rekening", "de wachtlijst is lang",
+    "mijn moeder slaat goed aan op de nieuwe medicijnen",
+])
+def test_near_misses_get_their_ordinary_answer(nlp, rules, text: str) -> None:
+    assert rules.decide(nlp(text)) is None
+
+
+def test_the_classifier_counts_only_when_sure(nlp, rules) -> None:
+    doc = nlp("er is iets heel ergs gebeurd thuis")  # no pattern matches
+    assert rules.decide(doc, [{"name": "crisis_abuse", "confidence": 0.8}]) == "abuse"
+    assert rules.decide(doc, [{"name": "crisis_abuse", "confidence": 0.3}]) is None
+    assert rules.decide(doc, [{"name": "ask_waiting", "confidence": 0.9}]) is None
+
+
+def test_a_pattern_wins_over_a_low_confidence_and_over_stop(nlp, rules) -> None:
+    doc = nlp("stop, hij bloedt heel erg")
+    assert rules.decide(doc, [{"name": "nlu_fallback", "confidence": 0.3},
+                              {"name": "stop", "confidence": 0.2}]) == "medical"
+
+
+def test_the_classifier_chooses_between_matched_categories(nlp, rules) -> None:
+    doc = nlp("mijn zoon slaat me en hoort stemmen")  # abuse and danger at home
+    assert rules.decide(doc) == "abuse"  # the order of contract.crisis.CATEGORIES
+    assert rules.decide(doc, [{"name": "crisis_danger_home", "confidence": 0.4}]) == "danger_home"
+
+
+def test_the_past_is_not_now_unless_it_says_so(nlp, rules) -> None:
+    assert rules.decide(nlp("vorig jaar lag ze een nacht op de vloer")) is None
+    assert rules.decide(nlp("vorig jaar ook al, en nu ligt ze weer op de vloer, help")) == "medical"
+
+
+def test_pattern_syntax() -> None:
+    assert compile_pattern("ligt ~2 grond", lemmas={"ligt": "liggen"}) == [
+        {"LEMMA": {"IN": ["liggen", "ligt"]}}, {"OP": "?"}, {"OP": "?"}, {"LEMMA": {"IN": ["grond"]}}]
+    assert compile_pattern("=sla|=slaat ~1 @p", groups={"p": ["hem"]}, attr="NORM") == [
+        {"LOWER": {"IN": ["sla", "slaat"]}}, {"OP": "?"}, {"NORM": {"IN": ["hem"]}}]
+    with pytest.raises(ValueError):
+        compile_pattern("~2 grond")
+
+
+def test_category_of_reads_only_crisis_intents() -> None:
+    assert category_of("crisis_medical") == "medical"
+    assert category_of("crisis_unknown") is None
+    assert category_of("ask_waiting") is None
