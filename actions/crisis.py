@@ -61,6 +61,23 @@ def crisis_reply(category: str, moment: datetime, *, flow_paused: bool, in_hando
     return CrisisReply(door, calls, Reply(text, buttons))
 
 
+def crisis_check(category: str, moment: datetime, ordinary: str | None,
+                 registry: Content | None = None) -> tuple[Reply, list[dict[str, str]]]:
+    """Only the classifier read a crisis: the door in one line, then a choice. "Ja" gives the
+    whole crisis reply; "Nee" the answer to the ordinary topic the classifier ranked next."""
+    registry = registry or content()
+    data = registry.crisis
+    check = data["check"]
+    huisarts = "uw huisarts" if is_open(data.get("huisarts_hours") or {}, moment) else "de huisartsenpost"
+    text = " ".join([check["intro"], registry.render(check["lines"][category], huisarts=huisarts),
+                     check["question"]])
+    other = ordinary if ordinary and registry.topic_title(ordinary) else "help"
+    buttons = [Button(check["yes"], intent_payload(f"crisis_{category}")),
+               Button(check["no"], intent_payload(other))]
+    calls = [dict(data["calls"][door]) for door in data["categories"][category].get("calls", [])[:1]]
+    return Reply(text, buttons, f"crisis_check:{category}"), calls
+
+
 class ActionCrisis(Action):
     """Runs for a crisis_* intent in any state: outside a form, inside a guided flow (marked
     paused, so "Verder waar ik was" resumes it) and inside the handoff form (which goes on)."""
@@ -70,11 +87,24 @@ class ActionCrisis(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> list[EventType]:
-        category = category_of(tracker.latest_message.get("intent", {}).get("name")) or "medical"
+        intent = tracker.latest_message.get("intent") or {}
+        category = category_of(intent.get("name")) or "medical"
         loop = tracker.active_loop.get("name") if tracker.active_loop else None
+        events: list[EventType] = []
+        if loop == FLOW_FORM:  # the rule then deactivates the form; the answers stay in flow_state
+            events.append(SlotSet("flow_paused", True))
+        moment = datetime.now(timezone.utc)
+        if float(intent.get("confidence") or 1.0) < 1.0:  # the classifier alone: check first
+            ordinary = next((r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
+                             if not category_of(r.get("name")) and r.get("name") != "nlu_fallback"), None)
+            check, calls = crisis_check(category, moment, ordinary)
+            send(dispatcher, check)
+            if calls:
+                dispatcher.utter_message(json_message={"calls": calls})
+            report(dispatcher, topic=f"crisis_check:{category}")
+            return [*events, SlotSet("offered_human", False)]
         in_flow = loop == FLOW_FORM or bool(tracker.get_slot("flow_paused"))
-        reply = crisis_reply(category, datetime.now(timezone.utc), flow_paused=in_flow,
-                             in_handoff=loop == HANDOFF_FORM)
+        reply = crisis_reply(category, moment, flow_paused=in_flow, in_handoff=loop == HANDOFF_FORM)
         send(dispatcher, reply.door)
         if reply.calls:
             dispatcher.utter_message(json_message={"calls": reply.calls})
@@ -84,9 +114,7 @@ class ActionCrisis(Action):
             dispatcher.utter_message(text=reply.closing_text_only)
         # anonymous figures per category for the staff portal; the text itself is not kept here
         report(dispatcher, topic=f"crisis:{category}")
-        events: list[EventType] = [SlotSet("last_answer", reply.door.answer_id)]
-        if loop == FLOW_FORM:  # the rule then deactivates the form; the answers stay in flow_state
-            events.append(SlotSet("flow_paused", True))
+        events.append(SlotSet("last_answer", reply.door.answer_id))
         # a typed "ja" now means yes to a person (outside the handoff form, which asks itself)
         events.append(SlotSet("offered_human", loop != HANDOFF_FORM))
         return events

@@ -6,7 +6,9 @@ then sends, each in a fresh conversation:
 1. every message of tests/crisis/crisis_set.yml in the state its writer chose: a plain chat,
    inside each guided flow, inside the handoff form, or after a handoff while waiting for
    contact. It counts as found when the bot's reply is a crisis reply (the action reports the
-   topic "crisis:<category>"), and as the right door when the category matches;
+   topic "crisis:<category>") or, where only the classifier read a crisis, a safety check that
+   names the door in one line ("crisis_check:<category>"); both are counted apart. The right
+   door: the category matches;
 2. the near-miss controls of tests/crisis/controls.yml, likewise: any crisis reply is a false
    alarm;
 3. every example of the held-out NLU sets (tests/nlu/), as a chat message: a false alarm too.
@@ -62,11 +64,14 @@ SETUP = {
 
 
 def crisis_topic(replies: list[dict]) -> str | None:
-    """The category of a crisis reply in this turn, or None."""
+    """The category of a crisis reply in this turn ("medical"), of a safety check only the
+    classifier raised ("check:medical"), or None."""
     for reply in replies:
         topic = str((reply.get("custom") or {}).get("topic") or "")
         if topic.startswith("crisis:"):
             return topic.removeprefix("crisis:")
+        if topic.startswith("crisis_check:"):
+            return "check:" + topic.removeprefix("crisis_check:")
     return None
 
 
@@ -157,13 +162,16 @@ def main() -> None:
 
 
 def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency, minutes, args) -> str:
-    found, right, total = Counter(), Counter(), Counter()
+    found, full, right, total = Counter(), Counter(), Counter(), Counter()
     by_context: dict[str, Counter] = defaultdict(Counter)
     missed, wrong_door = [], []
     for message, (category, _) in zip(crisis, crisis_out):
         wanted = message["category"]
         total[wanted] += 1
         by_context[message["context"]]["total"] += 1
+        if category and not category.startswith("check:"):
+            full[wanted] += 1
+        category = category.removeprefix("check:") if category else None
         if category:
             found[wanted] += 1
             by_context[message["context"]]["found"] += 1
@@ -173,8 +181,10 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
         else:
             missed.append(f"{wanted} ({message['context']})")
     setup_alarms = sum(not calm for _, calm in crisis_out + control_out)
-    control_alarms = [(m, c) for m, (c, _) in zip(controls, control_out) if c]
-    heldout_alarms = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c]
+    control_alarms = [(m, c) for m, (c, _) in zip(controls, control_out) if c and not c.startswith("check:")]
+    heldout_alarms = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and not c.startswith("check:")]
+    control_checks = [(m, c) for m, (c, _) in zip(controls, control_out) if c and c.startswith("check:")]
+    heldout_checks = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and c.startswith("check:")]
     lines = [
         "# Safety-layer benchmark", "",
         f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}; "
@@ -184,12 +194,15 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
         f"({len(controls)} near misses), and the held-out NLU sets ({len(heldout)} messages). "
         "The rules were tuned on `nlp/crisis_dev.yml` only.", "",
         "## Recall per category (target: at least 0.98 each)", "",
-        "| category | messages | crisis reply | recall | right door |", "| --- | ---: | ---: | ---: | ---: |",
+        "Recall counts a crisis reply or a safety check (the door in one line, then \"is dat nu zo?\"); "
+        "the column *crisis reply* counts the whole reply only.", "",
+        "| category | messages | door given | recall | whole crisis reply | right door |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for category in CATEGORIES:
         n = total[category] or 1
         lines.append(f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
-                     f"{right[category] / n:.3f} |")
+                     f"{full[category] / n:.3f} | {right[category] / n:.3f} |")
     lines += ["", "## Recall per state of the conversation", "", "| state | messages | recall |",
               "| --- | ---: | ---: |"]
     for context in SETUP:
@@ -200,7 +213,11 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
               f"({len(control_alarms) / max(len(controls), 1):.1%})",
               f"- held-out NLU messages: {len(heldout_alarms)} of {len(heldout)} "
               f"({len(heldout_alarms) / max(len(heldout), 1):.1%})",
-              f"- setup turns that raised a crisis reply (should be 0): {setup_alarms}", "",
+              f"- setup turns that raised a crisis reply (should be 0): {setup_alarms}",
+              f"- safety checks (one line with the door and a question, not the whole reply): "
+              f"{len(control_checks)} of the controls ({len(control_checks) / max(len(controls), 1):.1%}), "
+              f"{len(heldout_checks)} of the held-out messages "
+              f"({len(heldout_checks) / max(len(heldout), 1):.1%})", "",
               "## Added latency per message (NLU in-process, with and without the layer, alternating)", "",
               "| | p50 ms | p95 ms |", "| --- | ---: | ---: |",
               f"| without the safety layer | {latency['without_p50']:.1f} | {latency['without_p95']:.1f} |",

@@ -31,6 +31,9 @@ from nlp.vocabulary import fold
 
 RULES_FILE = Path(__file__).resolve().parent / "crisis_rules.yml"
 INTENT_PREFIX = "crisis_"
+# The intent's confidence when only the classifier saw a crisis: below 1, so the action checks
+# with the person before the whole crisis reply (a button payload "/crisis_x" is 1 again).
+CHECK_CONFIDENCE = 0.9
 GAP = re.compile(r"^~(\d*)$")
 # Words that start a new clause after "ik kan niet meer": "..., en", "maar", "want", "echt".
 CLAUSE_WORDS = frozenset("en maar want echt hoor ik het help wat hoe".split())
@@ -173,6 +176,14 @@ class CrisisRules:
 
         `ranking` is the classifier's intent ranking (best first; nlu_fallback is skipped).
         """
+        decision = self.decide_with_source(doc, ranking)
+        return decision[0] if decision else None
+
+    def decide_with_source(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = ()
+                           ) -> tuple[str, bool] | None:
+        """(category, whether a pattern matched) or None. Without a pattern only the classifier
+        saw it: on the development set that was right for most crises the rules missed, but it
+        also fired on idioms ("ik lach me dood"), so the bot then checks before it alarms."""
         reading = self.read(doc)
         if reading.past and not reading.now:
             return None
@@ -181,8 +192,8 @@ class CrisisRules:
         by_classifier = category_of(top.get("name"))
         if reading.categories:
             if by_classifier in reading.categories:
-                return by_classifier
-            return next(c for c in CATEGORIES if c in reading.categories)
+                return by_classifier, True
+            return next(c for c in CATEGORIES if c in reading.categories), True
         if by_classifier and float(top.get("confidence", 0.0)) >= self.min_confidence:
-            return by_classifier
+            return by_classifier, False
         return None

@@ -1,8 +1,8 @@
 """Rasa NLU component: the safety layer's decision replaces the intent (nlp/crisis.py).
 
 It runs last in the pipeline, after the FallbackClassifier, so neither a low confidence nor
-a reading as stop, deny or a form answer can hide a crisis. The intent becomes crisis_<category>
-with confidence 1; the dialogue (data/crisis.yml) answers it before anything else.
+a reading as stop, deny or a form answer can hide a crisis. The intent becomes crisis_<category>;
+the dialogue (data/crisis.yml) answers it before anything else.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlp.crisis import CrisisRules, intent_name
+from nlp.crisis import CHECK_CONFIDENCE, CrisisRules, intent_name
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -35,10 +35,14 @@ class CrisisLayer(GraphComponent):
             if doc is None:  # a button payload ("/affirm") skips the NLU pipeline
                 continue
             ranking = message.get(INTENT_RANKING_KEY) or []
-            category = self.rules.decide(doc, ranking)
-            if category is None:
+            decision = self.rules.decide_with_source(doc, ranking)
+            if decision is None:
                 continue
-            intent = {"name": intent_name(category), "confidence": 1.0}
+            category, sure = decision
+            # confidence 1: the rules saw it; below 1: only the classifier did, and the bot
+            # checks first (actions/crisis.py) instead of giving the whole crisis reply
+            confidence = 1.0 if sure else CHECK_CONFIDENCE
+            intent = {"name": intent_name(category), "confidence": confidence}
             others = [r for r in ranking if r.get("name") != intent["name"]]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)

@@ -1,11 +1,19 @@
 """The held-out and validation sets stay apart from the training data, or their scores mean nothing."""
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from rasa.shared.nlu.training_data.loading import load_data
+
+from nlp.normalizer import edit_distance
+from nlp.vocabulary import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,3 +46,64 @@ def test_the_plain_and_hard_validation_sets_do_not_share_examples() -> None:
     # benchmarks/nlu.py scores them apart; a shared example would count twice
     validation = ROOT / "benchmarks" / "validation"
     assert not set(examples(validation / "plain.yml")) & set(examples(validation / "hard.yml"))
+
+
+# -- the safety layer's evaluation sets (benchmarks/crisis.py) ------------------------------
+CRISIS_SETS = [ROOT / "tests" / "crisis" / "crisis_set.yml", ROOT / "tests" / "crisis" / "controls.yml"]
+
+
+def normalised(text: str) -> str:
+    """Case, diacritics and punctuation do not make a message new."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """Equal after normalising, at most two edits apart, or at least 0.93 alike by characters."""
+    if abs(len(a) - len(b)) > max(2, 0.15 * max(len(a), len(b))):
+        return False
+    if a == b or (abs(len(a) - len(b)) <= 2 and edit_distance(a, b) <= 2):
+        return True
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= 0.93 and matcher.ratio() >= 0.93
+
+
+def candidates(text: str, others: list[str]) -> list[str]:
+    """The texts that share at least half of this one's words: the only ones that can be near
+    duplicates (two edits or 0.93 alike). Comparing every pair took minutes."""
+    words = set(text.split())
+    index = _word_index(tuple(others))
+    shared = Counter(i for word in words for i in index.get(word, ()))
+    return [others[i] for i, count in shared.items() if count >= len(words) / 2]
+
+
+@lru_cache(maxsize=2)
+def _word_index(others: tuple[str, ...]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, other in enumerate(others):
+        for word in set(other.split()):
+            index[word].append(i)
+    return index
+
+
+def crisis_texts() -> list[str]:
+    return [normalised(m["text"]) for path in CRISIS_SETS
+            for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
+
+
+def test_the_crisis_sets_share_nothing_with_training_or_tuning_data() -> None:
+    dev = yaml.safe_load((ROOT / "nlp" / "crisis_dev.yml").read_text(encoding="utf-8"))
+    seen = [normalised(t) for t in TRAINING] + [normalised(m["text"]) for part in ("crisis", "controls")
+                                                 for m in dev[part]]
+    clashes = [(text, other) for text in crisis_texts() for other in candidates(text, seen)
+               if near_duplicate(text, other)]
+    # the controls may quote the issue's own examples of what is not a crisis ("stop", ...);
+    # they are not training phrasings of a crisis, and the classifier must keep them apart
+    allowed = {"stop", "ik wil stoppen met het pgb", "stop maar", "ik wil stoppen"}
+    clashes = [c for c in clashes if c[0] not in allowed]
+    assert not clashes, f"{len(clashes)} evaluation messages near training or dev data: {clashes[:5]}"
+
+
+def test_near_duplicate_catches_small_changes() -> None:
+    assert near_duplicate(normalised("Mijn vader is gevallen!"), normalised("mijn vader is gevallen"))
+    assert near_duplicate("mijn vader is gevalen", "mijn vader is gevallen")
+    assert not near_duplicate("mijn vader is gevallen", "mijn moeder wil niet meer leven")

@@ -131,6 +131,21 @@ def test_weekly_figures_are_counts_without_text(client: TestClient) -> None:
     assert "hond" not in str(week)
 
 
+def test_weekly_figures_count_crisis_contacts_per_category_apart_from_topics() -> None:
+    from datetime import datetime, timezone
+    monday = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
+    (week,) = weekly_figures([(monday, "crisis:medical", None), (monday, "crisis:medical", None),
+                              (monday, "crisis:abuse", None), (monday, "ask_waiting", None)], [])
+    assert week["crisis"] == {"medical": 2, "abuse": 1}
+    assert week["topics"] == [("ask_waiting", 1)]
+
+
+def test_the_figures_page_gets_the_crisis_categories_in_dutch(client: TestClient) -> None:
+    sign_in(client, "beheer")
+    labels = client.get("/staff/api/dashboard").json()["crisis_labels"]
+    assert labels["suicide"] == "Gedachten aan zelfdoding" and len(labels) == 6
+
+
 def test_weekly_figures_split_by_iso_week() -> None:
     from datetime import datetime, timezone
     monday = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)

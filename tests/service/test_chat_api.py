@@ -131,3 +131,12 @@ def test_a_saved_plan_becomes_a_link_only_when_it_points_to_our_plan_pages() -> 
     assert message.link.url == prefix + "abc" and message.link.title == "Open uw persoonlijk plan"
     foreign = [{"text": "Uw plan is bewaard."}, {"custom": {"plan": {"url": "https://evil.example/plan/x"}}}]
     assert messages_from_rasa(foreign, plan_prefix=prefix)[0].link is None
+
+
+def test_the_safety_layers_numbers_become_links_to_call_on_the_message_before() -> None:
+    from bot.schemas import messages_from_rasa
+    replies = [{"text": "Bel nu 112."}, {"custom": {"calls": [{"title": "Bel 112", "number": "112"}]}},
+               {"text": "Wilt u ook met een medewerker praten?"}, {"custom": {"topic": "crisis:medical"}}]
+    first, second = messages_from_rasa(replies)
+    assert [c.model_dump() for c in first.calls] == [{"title": "Bel 112", "number": "112"}]
+    assert second.calls == []

@@ -131,6 +131,27 @@ def test_adviser_sees_handoff_with_summary_and_redacted_transcript(app_client: T
     assert "0612345678" not in str(detail)  # contact details only on purpose
 
 
+def test_an_open_handoff_after_a_crisis_sorts_first_and_names_its_category(app_client: TestClient) -> None:
+    crisis = new_handoff(app_client, "conv-crisis", summary={"topics": [], "signals": ["urgent"],
+                                                             "crisis": "abuse"})
+    newer = new_handoff(app_client, "conv-later")
+    make_staff(app_client, "anne")
+    sign_in(app_client, "anne")
+    rows = app_client.get("/staff/api/handoffs").json()["handoffs"]
+    assert [r["reference"] for r in rows] == [crisis, newer]
+    assert rows[0]["crisis"] == {"category": "abuse", "label": "Geweld, mishandeling of verwaarlozing"}
+    assert rows[1]["crisis"] is None
+    detail = app_client.get(f"/staff/api/handoffs/{crisis}").json()
+    assert detail["crisis"]["label"] == "Geweld, mishandeling of verwaarlozing"
+
+
+def test_an_unknown_crisis_category_is_refused(app_client: TestClient) -> None:
+    body = {"conversation_id": "conv-x", "idempotency_key": "conv-x:0", "target": "zorgkantoor",
+            "contact_method": "telefoon", "phone": "0612345678", "consent": True,
+            "summary": {"crisis": "iets anders"}}
+    assert app_client.post("/internal/handoffs", json=body, headers=AUTH).status_code == 422
+
+
 def test_revealing_contact_details_is_written_to_the_audit_log(app_client: TestClient) -> None:
     reference = new_handoff(app_client, "conv-b")
     make_staff(app_client, "anne")
