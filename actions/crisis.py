@@ -72,8 +72,8 @@ def crisis_check(category: str, moment: datetime, ordinary: str | None,
     text = " ".join([check["intro"], registry.render(check["lines"][category], huisarts=huisarts),
                      check["question"]])
     other = ordinary if ordinary and registry.topic_title(ordinary) else "help"
-    buttons = [Button(check["yes"], intent_payload(f"crisis_{category}")),
-               Button(check["no"], intent_payload(other))]
+    buttons = [Button(check["confirm"], intent_payload(f"crisis_{category}")),
+               Button(check["other_question"], intent_payload(other))]
     calls = [dict(data["calls"][door]) for door in data["categories"][category].get("calls", [])[:1]]
     return Reply(text, buttons, f"crisis_check:{category}"), calls
 

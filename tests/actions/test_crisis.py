@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.content import content
-from actions.crisis import crisis_reply
+from actions.crisis import crisis_check, crisis_reply
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TUESDAY_MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=AMSTERDAM)  # zorgkantoor and huisarts open
@@ -77,3 +77,17 @@ def test_no_reply_asks_for_personal_data_or_promises_tonight() -> None:
             text = f"{reply.door.text} {reply.closing.text}".lower()
             for word in ("uw naam", "telefoonnummer", "bsn", "adres", "vannacht opgelost", "wij regelen"):
                 assert word not in text, (category, word)
+
+
+def test_a_crisis_only_the_classifier_read_is_checked_with_the_door_first() -> None:
+    reply, calls = crisis_check("medical", SATURDAY_NIGHT, "ask_waiting")
+    assert reply.text.startswith("Ik wil zeker weten dat het goed gaat. Is iemand nu ernstig ziek of in "
+                                 "gevaar? Bel dan direct 112.")
+    assert [b.payload for b in reply.buttons] == ["/crisis_medical", "/ask_waiting"]
+    assert calls == [{"title": "Bel 112", "number": "112"}]
+
+
+def test_the_check_offers_help_when_the_other_topic_has_no_title() -> None:
+    reply, _ = crisis_check("care_loss", TUESDAY_MORNING, "nlu_fallback")
+    assert "Bel dan uw huisarts." in reply.text
+    assert reply.buttons[-1].payload == "/help"
