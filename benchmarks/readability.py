@@ -61,6 +61,22 @@ def rendered_texts(content: Content) -> Iterator[tuple[str, str]]:
             yield f"{where}.text_relative", content.render(entry["text_relative"], SAMPLE_RELATION)
         if entry.get("todo"):
             yield f"{where}.todo", content.render(entry["todo"])
+    yield from crisis_texts(content)
+
+
+def crisis_texts(content: Content) -> Iterator[tuple[str, str]]:
+    """The safety layer's replies (content/crisis.yml), with the huisarts named as by day."""
+    crisis = content.crisis
+    for key, item in (crisis.get("categories") or {}).items():
+        for field in ("text", "more_office_open", "more_office_closed"):
+            if item.get(field):
+                yield f"crisis.yml {key}.{field}", content.render(item[field], huisarts="uw huisarts")
+    for key in ("office_open", "office_closed", "resume", "in_handoff"):
+        yield f"crisis.yml closing.{key}", content.render(crisis["closing"][key])
+    check = crisis["check"]
+    for key, line in check["lines"].items():
+        text = " ".join([check["intro"], line, check["question"]])
+        yield f"crisis.yml check.{key}", content.render(text, huisarts="uw huisarts")
 
 
 def score(where: str, text: str) -> ScoredText:

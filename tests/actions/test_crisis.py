@@ -66,7 +66,7 @@ def test_a_paused_flow_can_be_picked_up_again() -> None:
 def test_inside_the_handoff_form_the_form_goes_on() -> None:
     reply = crisis_reply("abuse", TUESDAY_MORNING, flow_paused=False, in_handoff=True)
     assert reply.closing is None
-    assert reply.closing_text_only == "Daarna kunnen we verder met uw contactgegevens."
+    assert reply.closing_text_only == "Daarna gaan we verder met de vragen voor een medewerker."
 
 
 def test_no_reply_asks_for_personal_data_or_promises_tonight() -> None:

@@ -33,6 +33,9 @@ def all_items() -> list[tuple[str, dict]]:
     items += [(f"glossary.yml {t['id']}", t) for t in CONTENT.terms]
     items += [(f"dialogue.yml {k}", v) for k, v in CONTENT.dialogue["texts"].items()]
     items += list(CONTENT.flow_items())
+    crisis = CONTENT.crisis
+    items += [(f"crisis.yml {k}", v) for k, v in crisis["categories"].items()]
+    items += [("crisis.yml closing", crisis["closing"]), ("crisis.yml check", crisis["check"])]
     return items
 
 
@@ -40,6 +43,16 @@ def all_items() -> list[tuple[str, dict]]:
 def test_every_item_names_a_source(where: str, item: dict) -> None:
     sources = item.get("sources") or []
     assert sources and all(isinstance(s, str) and s.strip() for s in sources), where
+
+
+CHECKED = re.compile(r"\b(gecontroleerd|checked) 20\d\d-\d\d-\d\d\b")
+
+
+@pytest.mark.parametrize("category", sorted(CONTENT.crisis["categories"]))
+def test_every_crisis_door_names_a_web_source_and_the_date_it_was_checked(category: str) -> None:
+    sources = CONTENT.crisis["categories"][category]["sources"]
+    web = [s for s in sources if s.startswith("http")]
+    assert web and all(CHECKED.search(s) for s in web), category
 
 
 def test_ids_are_unique() -> None:

@@ -172,3 +172,48 @@ def test_text_can_be_enlarged_to_200_percent_without_horizontal_scrolling(browse
     assert overflow <= 1
     assert page.get_by_role("button", name="Praat met een medewerker").first.is_visible()
     page.close()
+
+
+def test_a_crisis_typed_in_a_flow_gets_its_number_to_tap_and_an_urgent_handoff(browser, stack) -> None:
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = context.new_page()
+    page.goto(stack.base + "/")
+    page.get_by_role("button", name="Gesprek beginnen").click()
+    bot_says(page, "Ik ben geen mens")
+    type_message(page, "persoonlijk plan maken")
+    bot_says(page, "Vraag 1 van 9")
+    type_message(page, "wacht, mijn vader is net gevallen en hij bloedt aan zijn hoofd")
+    bot_says(page, "Bel nu 112")
+    call = page.locator("a.wlz-call", has_text="Bel 112").last
+    assert call.get_attribute("href") == "tel:112"
+    screenshot(page, "chat-crisis-phone")
+    # the plan waits; "Verder waar ik was" picks it up at the same question
+    click_choice(page, "Verder waar ik was")
+    bot_says(page, "Vraag 1 van 9")
+    # asking for a person now: the handoff is urgent, with its category, first in the queue
+    page.locator(".wlz-human").click()
+    bot_says(page, "U mag zelf kiezen met wie")
+    click_choice(page, "Adviseur zorgkantoor")
+    bot_says(page, "gebeld worden")
+    click_choice(page, "Bel mij terug")
+    bot_says(page, "Op welk telefoonnummer")
+    type_message(page, "0612345678")
+    click_choice(page, "Middags")
+    bot_says(page, "Mag ik dit delen?")
+    click_choice(page, "Ja, dat mag")
+    bot_says(page, "referentienummer")
+    reference = re.search(r"WLZ-[A-Z0-9]{4}-[A-Z0-9]{2}",
+                          page.locator(".wlz-from-bot .wlz-text").last.inner_text()).group()
+    context.close()
+
+    staff_context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    staff = staff_context.new_page()
+    staff.goto(stack.base + "/staff")
+    staff.fill("#username", STAFF["username"])
+    staff.fill("#password", STAFF["password"])
+    staff.get_by_role("button", name="Inloggen").click()
+    first_row = staff.locator("tbody tr").first
+    first_row.wait_for()
+    assert reference in first_row.inner_text() and "Spoed: Medisch spoed" in first_row.inner_text()
+    screenshot(staff, "portal-urgent-desktop")
+    staff_context.close()
