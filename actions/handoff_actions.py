@@ -20,6 +20,7 @@ from actions.content import content
 from actions.flow_actions import turn_from
 from actions.flows.engine import is_side_question
 from actions.service_client import client
+from nlp.crisis import category_of
 
 HANDOFF_SLOTS = ["handoff_target", "handoff_organisation", "handoff_method", "handoff_phone",
                  "handoff_part_of_day", "handoff_email", "handoff_consent"]
@@ -296,14 +297,18 @@ class ActionAskHandoffEmail(Action):
 
 
 def user_messages(tracker: Tracker) -> list[dict[str, Any]]:
-    """What the person asked, outside forms: answers inside a flow or form are no topics or questions."""
+    """What the person asked, outside forms: answers inside a flow or form are no topics or
+    questions. A crisis typed inside one still counts, by its category only (not its text)."""
     messages, active_loop = [], None
     for event in tracker.events:
         if event.get("event") == "active_loop":
             active_loop = event.get("name")
-        elif event.get("event") == "user" and active_loop is None:
-            messages.append({"text": event.get("text") or "",
-                             "intent": (event.get("parse_data") or {}).get("intent", {}).get("name")})
+        elif event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+            if active_loop is None:
+                messages.append({"text": event.get("text") or "", "intent": intent})
+            elif category_of(intent):
+                messages.append({"text": "", "intent": intent})
     return messages
 
 

@@ -278,3 +278,13 @@ def test_after_a_side_answer_the_phone_question_is_asked_plainly(service) -> Non
     events = [*answered_unclearly("handoff_phone", "is dit anoniem?"), {"event": "bot", "text": "(privacy)"}]
     again = ask(handoff_actions.ActionAskHandoffPhone(), {}, events)
     assert [m["text"] for m in again] == [content().dialogue_text("handoff_ask_phone")]
+
+
+def test_a_crisis_typed_inside_a_flow_marks_the_handoff_urgent_without_its_text() -> None:
+    events = [{"event": "active_loop", "name": "flow_form"},
+              {"event": "user", "text": "mijn antwoord voor het plan", "parse_data": {"intent": {"name": "inform"}}},
+              {"event": "user", "text": "hij bloedt", "parse_data": {"intent": {"name": "crisis_medical"}}},
+              {"event": "active_loop", "name": None}]
+    assert handoff_actions.user_messages(tracker({}, events)) == [{"text": "", "intent": "crisis_medical"}]
+    summary = handoff_actions.build_summary(tracker({}, events)).as_dict()
+    assert summary["crisis"] == "medical" and "urgent" in summary["signals"]
