@@ -11,7 +11,7 @@ mkdir -p results
 step() { printf '\n== %s\n' "$*"; }
 
 step "Rasa: validate domain, data and stories"
-$RASA/rasa data validate --domain domain.yml --data data --config config.yml --quiet
+$RASA/rasa data validate --domain domain.yml --data data --config config.yml --quiet --fail-on-warnings
 
 step "Conversation tests (tests/stories), NLU and dialogue together"
 $RASA/rasa test core --model models/wlz.tar.gz --stories tests/stories \
@@ -27,7 +27,8 @@ step "Browser tests: chat widget and staff portal in headless Chromium (screensh
 $WEB/python -m pytest tests/e2e -q -p no:cacheprovider --junitxml=results/browser.xml
 
 step "Dependency audit (pip-audit; accepted findings in requirements/audit-accepted.txt)"
-bash scripts/audit.sh
+bash scripts/audit.sh | tee results/audit.txt
 
 step "Summary"
-$WEB/python scripts/summarise_junit.py results/actions.xml results/web.xml results/browser.xml
+$WEB/python scripts/summarise_junit.py --audit results/audit.txt \
+  results/actions.xml results/web.xml results/browser.xml

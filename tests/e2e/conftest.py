@@ -1,4 +1,5 @@
-"""The whole assistant (action server, Rasa, web service) on spare ports, and headless Chromium.
+"""The whole assistant (action server, Rasa, web service) on spare ports, and headless Chromium
+(a fixture of its own: the tests that need only the running assistant run without a browser).
 
 Started once per test session with a fresh SQLite database and a staff account.
 Screenshots go to artifacts/screenshots/ (not committed) so anyone can look.
@@ -42,8 +43,7 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (make setup installs it as root: apt install chromium)")
+    """The running assistant; the fault and log tests need it but no browser."""
     if not (ROOT / "models" / "wlz.tar.gz").exists():
         pytest.skip("no trained model: run `make train` first")
     busy = [name for name, port in PORTS.items() if run_all.port_in_use(port)]
@@ -78,6 +78,8 @@ def stack(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser(stack):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make setup installs it as root: apt install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
