@@ -32,7 +32,7 @@ class ChatMessage(BaseModel):
     text: str
     buttons: list[Button] = []
     link: Link | None = None
-    calls: list[Call] = []
+    calls: list[Call] | None = None  # left out of the reply when there are none
 
 
 class ChatResponse(BaseModel):
