@@ -1,17 +1,21 @@
 """Intent classification quality: our pipeline against Rasa's default, same data, same run.
 
 For each pipeline: 5-fold cross-validation on data/nlu, then a model trained on
-all of data/nlu scored on tests/nlu/*.yml (the held-out test set) and on the two
-validation sets in benchmarks/validation/ (plain and hard phrasings, for choosing
-settings); the training never sees any of them. Prints macro-F1 and accuracy
-side by side and writes a Markdown report.
+all of data/nlu scored on tests/nlu/*.yml (the held-out test set, written by a writer
+who saw only the answers) and on the validation sets in benchmarks/validation/ (plain
+and hard phrasings, and the former held-out set, for choosing settings); the training
+never sees any of them, and none is within two edits or 93 % alike of a training example
+(tests/nlp/test_evaluation_sets.py). Rasa's default pipeline trains DIET, whose result
+moves from run to run: it is trained with several seeds and reported as mean ± sd.
+Prints macro-F1 and accuracy side by side and writes a Markdown report with the commit
+and the arguments.
 
 Scoring uses the classifier's best real intent (the top of the ranking other
 than nlu_fallback), so both pipelines are compared on what they understood, not
 on where their fallback thresholds sit; the fallback rate is reported apart.
 
 Usage (Rasa environment, from the repository root):
-    python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--report benchmarks/reports/nlu.md]
+    python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--seeds 3] [--report benchmarks/reports/nlu.md]
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ import argparse
 import asyncio
 import logging
 import os
+import statistics
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -43,7 +49,6 @@ PIPELINES = {
     "Rasa default (rasa init)": ROOT / "benchmarks" / "default_config.yml",
 }
 TARGET_HELDOUT_F1 = 0.93
-TARGET_MARGIN = 0.05
 
 
 @dataclass
@@ -74,6 +79,15 @@ def write_nlu(pairs: list[tuple[str, str]], path: Path) -> None:
 
     messages = [Message(data={"text": t, "intent": i}) for t, i in pairs]
     path.write_text(RasaYAMLWriter().dumps(TrainingData(messages)), encoding="utf-8")
+
+
+def seeded(config: Path, seed: int, workdir: Path) -> Path:
+    """A copy of the default pipeline's config with DIET's random seed set."""
+    text = config.read_text(encoding="utf-8").replace(
+        "  - name: DIETClassifier\n", f"  - name: DIETClassifier\n    random_seed: {seed}\n")
+    path = workdir / f"config_seed{seed}.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def train(config: Path, nlu_file: Path, workdir: Path) -> Path:
@@ -129,21 +143,58 @@ def held_out(config: Path, pairs, test_sets: dict[str, list]) -> dict[str, Score
     return scores
 
 
-VALIDATION_SETS = {"plain": "validation (plain)", "hard": "validation (hard)"}
+VALIDATION_SETS = {"plain": "validation (plain)", "hard": "validation (hard)",
+                   "former_heldout": "validation (former held-out)"}
+# Which set informed which decision, so the figures can be read fairly.
+DECISIONS = [
+    "`data/nlu/`: all training; the featurizers and the classifier settings were chosen on its "
+    "cross-validation.",
+    "`benchmarks/validation/plain.yml`, `hard.yml`: the choice between the SVM and logistic "
+    "regression, and the variants tried in December 2026 (README).",
+    "`benchmarks/validation/former_heldout.yml`: the held-out set until December 2026; about 45 "
+    "training examples were added from its mistakes and it favoured the SVM, so it is a validation "
+    "set now.",
+    "`tests/nlu/heldout_2026-12.yml`: the held-out set since December 2026, written by a writer who "
+    "saw only `domain.yml` and `content/`; no decision was taken on it. 212 of its 720 examples were "
+    "within two edits or 93 % alike of a training example and were dropped before any run.",
+    "`nlp/crisis_dev*.yml` (not scored here): the safety layer's patterns and threshold.",
+]
+
+
+def commit() -> str:
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+    return (found.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty.strip() else "")
+
+
+def mean_sd(values: list[float]) -> str:
+    if len(values) < 2:
+        return f"{values[0]:.3f}"
+    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
 
 
 def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, int],
-           n_intents: int, minutes: float, folds: int) -> str:
+           n_intents: int, minutes: float, folds: int, args: argparse.Namespace,
+           seed_scores: dict[str, list[float]]) -> str:
     ours, default = (results[name] for name in PIPELINES)
     lines = [
         "# NLU benchmark: intent classification",
         "",
-        f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu` in {minutes:.0f} minutes "
-        f"on this machine. Training data: {n_train} examples, {n_intents} intents (`data/nlu/`). "
-        f"Held-out: {sizes['heldout']} examples (`tests/nlu/*.yml`), never used for training. "
-        f"Validation: {sizes['plain']} plain and {sizes['hard']} hard (indirect, borderline) "
-        "examples (`benchmarks/validation/`), never used for training either; settings are "
-        "compared on them and on cross-validation, not on the held-out set.",
+        f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu --folds {args.folds} --cv {args.cv} "
+        f"--seeds {args.seeds}` in {minutes:.0f} minutes on this machine, commit {commit()}. "
+        f"Training data: {n_train} examples, {n_intents} intents (`data/nlu/`). "
+        f"Held-out: {sizes['heldout']} examples (`tests/nlu/*.yml`), never used for training or a choice. "
+        f"Validation: {sizes['plain']} plain, {sizes['hard']} hard (indirect, borderline) and "
+        f"{sizes['former_heldout']} former held-out examples (`benchmarks/validation/`), never used for "
+        "training either.",
+        "",
+        "Which set informed which decision:",
+        "",
+        *[f"- {line}" for line in DECISIONS],
+        "",
+        f"Rasa's default pipeline was trained with {args.seeds} seeds; its row shows the first seed, "
+        "and its held-out macro-F1 over the seeds is "
+        f"{mean_sd(seed_scores.get('heldout', [0.0]))}.",
         "",
         "Scores use each classifier's best real intent; the fallback rate is how often the "
         "deployed pipeline would have answered with a fallback instead.",
@@ -163,17 +214,17 @@ def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, 
     if skipped:
         lines += ["", f"Cross-validation not run for: {', '.join(skipped)} (`--cv`); for Rasa's default "
                       "pipeline it takes over two hours on 2 cores (five more DIET trainings)."]
-    margin = ours["heldout"].macro_f1 - default["heldout"].macro_f1
+    default_mean = statistics.mean(seed_scores.get("heldout") or [default["heldout"].macro_f1])
+    margin = ours["heldout"].macro_f1 - default_mean
     met_f1 = ours["heldout"].macro_f1 >= TARGET_HELDOUT_F1
-    met_margin = margin >= TARGET_MARGIN
     other_margins = ", ".join(
-        f"{label} {(ours[key].macro_f1 - default[key].macro_f1) * 100:+.1f}"
+        f"{label} {(ours[key].macro_f1 - statistics.mean(seed_scores.get(key) or [default[key].macro_f1])) * 100:+.1f}"
         for key, label in VALIDATION_SETS.items())
     lines += [
         "",
-        f"Targets: held-out macro-F1 ≥ {TARGET_HELDOUT_F1} ({'met' if met_f1 else 'NOT met'}); "
-        f"≥ {TARGET_MARGIN * 100:.0f} points above the default pipeline: "
-        f"{margin * 100:+.1f} points ({'met' if met_margin else 'NOT met'}). "
+        f"Target: held-out macro-F1 ≥ {TARGET_HELDOUT_F1} ({'met' if met_f1 else 'NOT met'}). "
+        f"Margin over the default pipeline's mean: {margin * 100:+.1f} points on the held-out set "
+        f"(the +5-point target was retired in issue 21; kept here as a comparison). "
         f"Margins on the validation sets: {other_margins} points.",
         "",
         "Weakest intents on the held-out set (our pipeline):",
@@ -193,6 +244,7 @@ def main() -> None:
     parser.add_argument("--cv", choices=("all", "ours", "none"), default="all",
                         help="which pipelines get the cross-validation (the default pipeline's "
                              "takes over two hours on 2 cores)")
+    parser.add_argument("--seeds", type=int, default=3, help="DIET seeds for the default pipeline")
     args = parser.parse_args()
     logging.getLogger("rasa").setLevel(logging.ERROR)
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a relative path
@@ -201,6 +253,7 @@ def main() -> None:
     test_sets = {"heldout": examples(load_data(str(ROOT / "tests" / "nlu")))}
     for key in VALIDATION_SETS:
         test_sets[key] = examples(load_data(str(ROOT / "benchmarks" / "validation" / f"{key}.yml")))
+    # tests/nlp/test_evaluation_sets.py checks near duplicates; this only guards the run itself
     for name, test_pairs in test_sets.items():
         overlap = {t.lower() for t, _ in pairs} & {t.lower() for t, _ in test_pairs}
         if overlap:
@@ -208,12 +261,21 @@ def main() -> None:
 
     started = time.monotonic()
     results: dict[str, dict[str, Score]] = {}
+    seed_scores: dict[str, list[float]] = {}
     for name, config in PIPELINES.items():
         print(f"{name}:", flush=True)
-        results[name] = held_out(config, pairs, test_sets)
+        if name == OURS:
+            results[name] = held_out(config, pairs, test_sets)
+        else:  # DIET: one training per seed, the first seed's scores in the table
+            with tempfile.TemporaryDirectory() as tmp:
+                runs = [held_out(seeded(config, seed, Path(tmp)), pairs, test_sets)
+                        for seed in range(1, args.seeds + 1)]
+            results[name] = runs[0]
+            seed_scores = {key: [run[key].macro_f1 for run in runs] for key in test_sets}
         print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
               f"validation plain {results[name]['plain'].macro_f1:.3f}, "
-              f"hard {results[name]['hard'].macro_f1:.3f}", flush=True)
+              f"hard {results[name]['hard'].macro_f1:.3f}, "
+              f"former held-out {results[name]['former_heldout'].macro_f1:.3f}", flush=True)
         wanted = args.cv == "all" or (args.cv == "ours" and name == OURS)
         results[name]["cv"] = cross_validate(config, pairs, args.folds) if wanted else None
         if results[name]["cv"]:
@@ -221,7 +283,7 @@ def main() -> None:
 
     text = report(results, len(pairs), {key: len(value) for key, value in test_sets.items()},
                   len({i for _, i in pairs}),
-                  (time.monotonic() - started) / 60, args.folds)
+                  (time.monotonic() - started) / 60, args.folds, args, seed_scores)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
     print("\n" + text)

@@ -90,10 +90,20 @@ def crisis_texts() -> list[str]:
             for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
 
 
+@pytest.mark.parametrize("name", SETS)
+def test_no_evaluation_example_is_near_a_training_example(name: str) -> None:
+    """Case, punctuation, diacritics and a typo or two (which the typo repair undoes) do not make
+    an example new: the held-out and validation sets keep none within two edits or 93 % alike."""
+    seen = [normalised(t) for t in TRAINING]
+    clashes = [(text, other) for text in map(normalised, examples(SETS[name]))
+               for other in candidates(text, seen) if near_duplicate(text, other)]
+    assert not clashes, f"{len(clashes)} {name} examples near training examples: {clashes[:5]}"
+
+
 def test_the_crisis_sets_share_nothing_with_training_or_tuning_data() -> None:
-    dev = yaml.safe_load((ROOT / "nlp" / "crisis_dev.yml").read_text(encoding="utf-8"))
-    seen = [normalised(t) for t in TRAINING] + [normalised(m["text"]) for part in ("crisis", "controls")
-                                                 for m in dev[part]]
+    devs = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "nlp").glob("crisis_dev*.yml"))]
+    seen = [normalised(t) for t in TRAINING] + [normalised(m["text"]) for dev in devs
+                                                 for part in ("crisis", "controls") for m in dev[part]]
     clashes = [(text, other) for text in crisis_texts() for other in candidates(text, seen)
                if near_duplicate(text, other)]
     # the controls may quote the issue's own examples of what is not a crisis ("stop", ...);
