@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import run_all  # noqa: E402
 
+from benchmarks.provenance import commit  # noqa: E402
 from contract.crisis import CATEGORIES  # noqa: E402
 
 PORTS = {"actions": 26055, "rasa": 26005, "web": 28100}
@@ -127,11 +127,6 @@ def added_latency(texts: list[str]) -> dict[str, float]:
         figures[f"{mode}_p95"] = ordered[int(0.95 * len(ordered))] * 1000
     return figures
 
-
-def commit() -> str:
-    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
-    return (found.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty.strip() else "")
 
 
 def main() -> None:

@@ -3,9 +3,9 @@
 Starts its own stack (action server, Rasa, web service) on spare ports with a
 temporary database, then:
 
-1. *think-time mode*: N citizens (default 50, and 200) each run a scripted
-   conversation (questions, a guided flow) with 2-5 s between turns, once
-   through the web service (POST /api/chat) and once straight to Rasa's REST
+1. *think-time mode*: N citizens (default 50, and 200) on each path at once, each
+   running a scripted conversation (questions, a guided flow) with 2-5 s between
+   turns, through the web service (POST /api/chat) and straight to Rasa's REST
    webhook, and prints p50/p95/p99 latency, throughput and errors for both,
    the overhead ratio, and the peak memory of all processes;
 2. *saturation mode*: no think time, the number of simultaneous senders rises
@@ -39,6 +39,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import run_all  # noqa: E402
+
+from benchmarks.provenance import commit  # noqa: E402
 
 PORTS = {"actions": 25055, "rasa": 25005, "web": 28000}
 SCRIPTS = [
@@ -92,6 +94,15 @@ class MemoryWatch:
         return self.peak
 
 
+def answered(target: str, body) -> bool:
+    """A real answer: not empty, and not the service's own "no answer" fallback (sender system),
+    which it gives when Rasa or the action server answered nothing."""
+    if target == "service":
+        messages = body.get("messages") or []
+        return bool(messages) and all(m.get("sender") != "system" for m in messages)
+    return any(reply.get("text") for reply in body or [])
+
+
 async def send(client: httpx.AsyncClient, target: str, sender: str, text: str, run: Run) -> None:
     started = time.perf_counter()
     try:
@@ -101,8 +112,8 @@ async def send(client: httpx.AsyncClient, target: str, sender: str, text: str, r
         else:
             response = await client.post(f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook",
                                          json={"sender": sender, "message": text})
-        ok = response.status_code == 200 and (target != "service" or response.json().get("messages"))
-    except httpx.HTTPError:
+        ok = response.status_code == 200 and answered(target, response.json())
+    except (httpx.HTTPError, ValueError):
         ok = False
     run.latencies.append(time.perf_counter() - started)
     if not ok:
@@ -118,14 +129,18 @@ async def citizen(client: httpx.AsyncClient, target: str, number: int, run: Run,
         await asyncio.sleep(rng.uniform(*think))
 
 
-async def think_time_mode(target: str, citizens: int) -> dict:
-    run, rng = Run(), random.Random(42)
-    limits = httpx.Limits(max_connections=citizens + 10, max_keepalive_connections=citizens + 10)
+async def think_time_mode(citizens: int) -> dict[str, dict]:
+    """Both paths at once, half the citizens each, alternating by number: neither path meets a
+    Rasa whose in-memory tracker store the other path has already filled."""
+    runs, rng = {"service": Run(), "rasa": Run()}, random.Random(42)
+    limits = httpx.Limits(max_connections=2 * citizens + 10, max_keepalive_connections=2 * citizens + 10)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        run.started = time.perf_counter()
-        await asyncio.gather(*(citizen(client, target, n, run, (2.0, 5.0), rng) for n in range(citizens)))
-        run.ended = time.perf_counter()
-    return run.summary()
+        started = time.perf_counter()
+        await asyncio.gather(*(citizen(client, target, n, runs[target], (2.0, 5.0), rng)
+                               for n in range(citizens) for target in ("service", "rasa")))
+        for run in runs.values():
+            run.started, run.ended = started, time.perf_counter()
+    return {target: run.summary() for target, run in runs.items()}
 
 
 async def saturation_step(target: str, senders: int, seconds: float) -> dict:
@@ -194,16 +209,21 @@ async def saturation(steps: list[int], seconds: float) -> dict[str, list[dict]]:
     return rows
 
 
+
 def start_stack(work: Path) -> list[run_all.Service]:
     # the load comes from one address: the per-client limit is for the public internet
     return run_all.start_stack(PORTS, work, {"RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"})
 
 
 def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float) -> str:
+    arguments = (f"--citizens {' '.join(map(str, args.citizens))} --steps {' '.join(map(str, args.steps))} "
+                 f"--step-seconds {args.step_seconds:g}")
     lines = ["# Load benchmark", "",
-             f"Run on {date.today().isoformat()} by `python -m benchmarks.load` in {minutes:.0f} minutes on this "
-             f"machine ({os.cpu_count()} cores), loopback only, one Rasa process, one web process, SQLite.", "",
-             "## Citizens with think time (2-5 s between turns)", "",
+             f"Run on {date.today().isoformat()} by `python -m benchmarks.load {arguments}` in {minutes:.0f} "
+             f"minutes on this machine ({os.cpu_count()} cores), commit {commit()}, loopback only, one Rasa "
+             "process, one web process, SQLite. An error is a failed request, an empty reply, or the "
+             "service's own \"no answer\" fallback.", "",
+             "## Citizens with think time (2-5 s between turns; both paths at once, half the citizens each)", "",
              "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s | peak memory (all processes) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for citizens, paths in think.items():
@@ -249,14 +269,12 @@ def main() -> None:
         services = start_stack(Path(tmp))
         try:
             # warm up: the first answers load lazily
-            asyncio.run(think_time_mode("rasa", 2))
+            asyncio.run(think_time_mode(2))
             think, peaks = {}, {}
             for citizens in args.citizens:
                 watch = MemoryWatch([s.process.pid for s in services])
-                think[citizens] = {}
-                for path in ("service", "rasa"):
-                    think[citizens][path] = asyncio.run(think_time_mode(path, citizens))
-                    r = think[citizens][path]
+                think[citizens] = asyncio.run(think_time_mode(citizens))
+                for path, r in think[citizens].items():
                     print(f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
                           f"p99 {r['p99']:.0f} ms, {r['throughput']:.1f} msg/s, errors {r['errors']}", flush=True)
                 peaks[citizens] = watch.stop()

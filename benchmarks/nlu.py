@@ -24,7 +24,6 @@ import asyncio
 import logging
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -41,6 +40,8 @@ from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+from benchmarks.provenance import commit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = "Wlz-wegwijzer (config.yml)"
@@ -160,11 +161,6 @@ DECISIONS = [
     "`nlp/crisis_dev*.yml` (not scored here): the safety layer's patterns and threshold.",
 ]
 
-
-def commit() -> str:
-    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
-    return (found.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty.strip() else "")
 
 
 def mean_sd(values: list[float]) -> str:

@@ -27,3 +27,13 @@ def test_a_step_with_errors_ends_the_search_at_the_step_before():
 def test_over_the_limit_from_the_first_step_gives_nothing():
     assert crossing([row(10, 1500)]) == (0.0, True)
     assert peak([row(10, 1500)]) == 0.0
+
+
+def test_an_empty_reply_or_the_services_own_fallback_is_not_an_answer():
+    from benchmarks.load import answered
+    assert answered("service", {"messages": [{"sender": "bot", "text": "De Wlz is ..."}]})
+    assert not answered("service", {"messages": []})
+    assert not answered("service", {"messages": [{"sender": "system", "text": "Sorry, ik kan u nu even geen"}]})
+    assert answered("rasa", [{"recipient_id": "x", "text": "De Wlz is ..."}])
+    assert not answered("rasa", [])
+    assert not answered("rasa", [{"recipient_id": "x", "custom": {"topic": "ask_wlz_what"}}])
