@@ -88,13 +88,15 @@ def probe(url: str, text: str, context: str) -> tuple[str | None, bool]:
     return crisis_topic(turn(url, sender, text)), calm
 
 
-def heldout_texts() -> list[str]:
-    texts = []
+def heldout_examples() -> list[tuple[str, str]]:
+    """(text, intent) of the held-out NLU set: its crisis_* examples are crises to find, the rest
+    ordinary questions that must not raise a crisis reply."""
+    pairs = []
     for path in HELDOUT:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            texts += [line[2:].strip() for line in (block.get("examples") or "").splitlines()
+            pairs += [(line[2:].strip(), block["intent"]) for line in (block.get("examples") or "").splitlines()
                       if line.startswith("- ")]
-    return texts
+    return pairs
 
 
 def added_latency(texts: list[str]) -> dict[str, float]:
@@ -135,7 +137,10 @@ def main() -> None:
     args = parser.parse_args()
     crisis = yaml.safe_load(CRISIS_SET.read_text(encoding="utf-8"))["messages"]
     controls = yaml.safe_load(CONTROLS.read_text(encoding="utf-8"))["messages"]
-    heldout = heldout_texts()
+    heldout_pairs = heldout_examples()
+    heldout = [t for t, intent in heldout_pairs if not intent.startswith("crisis_")]
+    heldout_crisis = [(t, intent.removeprefix("crisis_")) for t, intent in heldout_pairs
+                      if intent.startswith("crisis_")]
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as work:
         services = run_all.start_stack(PORTS, Path(work), {"RATE_PER_CLIENT": "1000000",
@@ -146,17 +151,21 @@ def main() -> None:
                 crisis_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), crisis))
                 control_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), controls))
                 heldout_out = list(pool.map(lambda t: probe(url, t, "chat"), heldout))
+                heldout_crisis_out = list(pool.map(lambda p: probe(url, p[0], "chat"), heldout_crisis))
         finally:
             for service in reversed(services):
                 service.stop()
-    latency = added_latency(heldout)
+    latency = added_latency([t for t, _ in heldout_pairs])
+    found_in_heldout = Counter(c for (_, c), (got, _) in zip(heldout_crisis, heldout_crisis_out) if got)
     text = report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency,
-                  (time.monotonic() - started) / 60, args)
+                  (time.monotonic() - started) / 60, args,
+                  (Counter(c for _, c in heldout_crisis), found_in_heldout))
     REPORT.write_text(text, encoding="utf-8")
     print(text)
 
 
-def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency, minutes, args) -> str:
+def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency, minutes, args,
+           heldout_crisis) -> str:
     found, full, right, total = Counter(), Counter(), Counter(), Counter()
     by_context: dict[str, Counter] = defaultdict(Counter)
     missed, wrong_door = [], []
@@ -186,7 +195,8 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
         f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.", "",
         "Evaluation data written apart from the training data and the rules: "
         f"`tests/crisis/crisis_set.yml` ({len(crisis)} messages), `tests/crisis/controls.yml` "
-        f"({len(controls)} near misses), and the held-out NLU sets ({len(heldout)} messages). "
+        f"({len(controls)} near misses), and the held-out NLU set ({len(heldout)} messages of other "
+        "intents, and its crisis examples). "
         "The rules were tuned on `nlp/crisis_dev.yml` only.", "",
         "## Recall per category (target: at least 0.98 each)", "",
         "Recall counts a crisis reply or a safety check (the door in one line, then \"is dat nu zo?\"); "
@@ -198,6 +208,9 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
         n = total[category] or 1
         lines.append(f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
                      f"{full[category] / n:.3f} | {right[category] / n:.3f} |")
+    total_ho, found_ho = heldout_crisis
+    lines += ["", "The held-out NLU set's crisis examples (another writer, plain chat): "
+              + ", ".join(f"{c} {found_ho[c]}/{total_ho[c]}" for c in CATEGORIES if total_ho[c]) + "."]
     lines += ["", "## Recall per state of the conversation", "", "| state | messages | recall |",
               "| --- | ---: | ---: |"]
     for context in SETUP:
@@ -206,7 +219,7 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
     lines += ["", "## False alarms (target: at most 1 %)", "",
               f"- near-miss controls: {len(control_alarms)} of {len(controls)} "
               f"({len(control_alarms) / max(len(controls), 1):.1%})",
-              f"- held-out NLU messages: {len(heldout_alarms)} of {len(heldout)} "
+              f"- held-out NLU messages of the other intents: {len(heldout_alarms)} of {len(heldout)} "
               f"({len(heldout_alarms) / max(len(heldout), 1):.1%})",
               f"- setup turns that raised a crisis reply (should be 0): {setup_alarms}",
               f"- safety checks (one line with the door and a question, not the whole reply): "
