@@ -197,7 +197,7 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
         f"`tests/crisis/crisis_set.yml` ({len(crisis)} messages), `tests/crisis/controls.yml` "
         f"({len(controls)} near misses), and the held-out NLU set ({len(heldout)} messages of other "
         "intents, and its crisis examples). "
-        "The rules were tuned on `nlp/crisis_dev.yml` only.", "",
+        "The rules and the classifier threshold were tuned on `nlp/crisis_dev*.yml` only.", "",
         "## Recall per category (target: at least 0.98 each)", "",
         "Recall counts a crisis reply or a safety check (the door in one line, then \"is dat nu zo?\"); "
         "the column *crisis reply* counts the whole reply only.", "",
