@@ -5,7 +5,7 @@ Run: uvicorn bot.main:create_app --factory
 from __future__ import annotations
 
 import logging
-import re
+import unicodedata
 import uuid
 from http import HTTPStatus
 from contextlib import asynccontextmanager
@@ -54,12 +54,13 @@ class DutchError(Exception):
         self.status, self.detail, self.headers = status, detail, headers
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+KEEP = frozenset("\t\n\r")
 
 
 def clean_text(text: str) -> str:
-    """A message without control and direction-override characters, and without outer spaces."""
-    return CONTROL.sub("", text).strip()
+    """A message without invisible characters (controls, format characters such as direction
+    overrides and zero-width spaces; tabs and line breaks stay) and without outer spaces."""
+    return "".join(c for c in text if c in KEEP or unicodedata.category(c) not in ("Cc", "Cf")).strip()
 
 
 def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> FastAPI:

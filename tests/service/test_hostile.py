@@ -3,6 +3,7 @@ and nothing stored unredacted."""
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 
 import httpx
@@ -173,11 +174,21 @@ def test_security_headers(client: TestClient) -> None:
 @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_is_answered_or_refused_in_dutch(client: TestClient, text: str) -> None:
+    """Refused exactly when nothing visible is left: only spaces, controls and format characters."""
     response = client.post("/api/chat", json={"message": text})
-    if clean_text(text):
+    visible = any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf") for c in text)
+    if visible:
         assert response.status_code == 200
     else:
         assert response.status_code == 422 and is_dutch_error(response)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("  hallo\u200b  ", "hallo"), ("\u202eevil\u202c tekst", "evil tekst"), ("a\x00b\x07c", "abc"),
+    ("regel 1\nregel 2", "regel 1\nregel 2"), ("\ufeffvraag", "vraag"), ("\u2066x\u2069", "x"),
+])
+def test_invisible_characters_are_removed_and_line_breaks_kept(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
 
 
 def test_only_configured_sites_may_embed_the_widget(tmp_path) -> None:
