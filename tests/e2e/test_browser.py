@@ -25,6 +25,17 @@ def click_choice(page, title: str) -> None:
     page.locator(".wlz-choice", has_text=title).last.click()
 
 
+def signed_in_adviser(browser, stack):
+    """A browser context with the adviser signed in to the portal, and its page."""
+    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    page = context.new_page()
+    page.goto(stack.base + "/staff")
+    page.fill("#username", STAFF["username"])
+    page.fill("#password", STAFF["password"])
+    page.get_by_role("button", name="Inloggen").click()
+    return context, page
+
+
 @pytest.fixture
 def citizen(browser, stack):
     context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
@@ -66,12 +77,7 @@ def test_citizen_and_adviser_end_to_end(browser, stack, citizen) -> None:
     screenshot(citizen, "chat-desktop")
 
     # The adviser signs in, finds the handoff and reads the redacted transcript.
-    staff_context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
-    staff = staff_context.new_page()
-    staff.goto(stack.base + "/staff")
-    staff.fill("#username", STAFF["username"])
-    staff.fill("#password", STAFF["password"])
-    staff.get_by_role("button", name="Inloggen").click()
+    staff_context, staff = signed_in_adviser(browser, stack)
     staff.get_by_role("link", name=reference).click()
     staff.locator("#h-transcript").wait_for()
     transcript = staff.locator(".transcript").inner_text()
@@ -206,12 +212,7 @@ def test_a_crisis_typed_in_a_flow_gets_its_number_to_tap_and_an_urgent_handoff(b
                           page.locator(".wlz-from-bot .wlz-text").last.inner_text()).group()
     context.close()
 
-    staff_context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
-    staff = staff_context.new_page()
-    staff.goto(stack.base + "/staff")
-    staff.fill("#username", STAFF["username"])
-    staff.fill("#password", STAFF["password"])
-    staff.get_by_role("button", name="Inloggen").click()
+    staff_context, staff = signed_in_adviser(browser, stack)
     first_row = staff.locator("tbody tr").first
     first_row.wait_for()
     assert reference in first_row.inner_text() and "Spoed: Medisch spoed" in first_row.inner_text()
