@@ -4,12 +4,14 @@ Two readers, one decision:
 - rules: spaCy Matcher patterns on the normalised lemmas of the message (nlp/crisis_rules.yml),
   for the long tail of crisis phrasings that a classifier trained on a few hundred examples
   misses (third person, typos, indirect wording);
-- the intent classifier, trained on the crisis_* intents of data/nlu/crisis.yml, for
-  phrasings no pattern foresaw. It counts only when sure.
+- the intent classifier, trained on the crisis_* intents (data/nlu/crisis*.yml), for phrasings
+  no pattern foresaw. Alone it counts only above a threshold, and then the bot checks first
+  (one line with the door, then "is dat nu zo?") instead of the whole crisis reply.
 
-A message about the past or a general question ("vorig jaar is hij gevallen", "wat doet
-Veilig Thuis") is not a crisis unless it also says it happens now. The decision wins over
-every other reading, including stop, deny and a form's answer (see data/crisis.yml).
+A message about the past ("vorig jaar is hij gevallen") or an idiom ("ik lach me dood") is not
+a crisis unless it also says it happens now; a weak pattern also yields to general wording
+("wat doet Veilig Thuis"). The decision wins over every other reading, including stop, deny
+and a form's answer (see data/crisis.yml).
 
 Pure: spaCy only, no Rasa. The Rasa component (nlp/crisis_component.py) and the benchmark
 (benchmarks/crisis.py) both call `CrisisRules.decide`.
@@ -119,10 +121,6 @@ class Reading:
         if self.past:
             return frozenset()
         return self.strong if self.background else self.strong | self.weak
-
-    @property
-    def not_now(self) -> bool:
-        return (self.past or self.background) and not self.now
 
 
 @lru_cache(maxsize=1)
