@@ -3,10 +3,11 @@
 Starts its own stack (action server, Rasa, web service) on spare ports with a
 temporary database, then:
 
-1. *think-time mode*: N citizens (default 50, and 200) on each path at once, each
-   running a scripted conversation (questions, a guided flow) with 2-5 s between
-   turns, through the web service (POST /api/chat) and straight to Rasa's REST
-   webhook, and prints p50/p95/p99 latency, throughput and errors for both,
+1. *think-time mode*: N citizens (default 50, and 200) each run a scripted
+   conversation (questions, a guided flow) with 2-5 s between turns, through the
+   web service (POST /api/chat) and straight to Rasa's REST webhook, one path after
+   the other in alternating order, and prints p50/p95/p99 latency, throughput and
+   errors for both,
    the overhead ratio, and the peak memory of all processes;
 2. *saturation mode*: no think time, the number of simultaneous senders rises
    step by step, raw and through the service interleaved step by step; the
@@ -129,18 +130,14 @@ async def citizen(client: httpx.AsyncClient, target: str, number: int, run: Run,
         await asyncio.sleep(rng.uniform(*think))
 
 
-async def think_time_mode(citizens: int) -> dict[str, dict]:
-    """Both paths at once, half the citizens each, alternating by number: neither path meets a
-    Rasa whose in-memory tracker store the other path has already filled."""
-    runs, rng = {"service": Run(), "rasa": Run()}, random.Random(42)
-    limits = httpx.Limits(max_connections=2 * citizens + 10, max_keepalive_connections=2 * citizens + 10)
+async def think_time_mode(target: str, citizens: int) -> dict:
+    run, rng = Run(), random.Random(42)
+    limits = httpx.Limits(max_connections=citizens + 10, max_keepalive_connections=citizens + 10)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(citizen(client, target, n, runs[target], (2.0, 5.0), rng)
-                               for n in range(citizens) for target in ("service", "rasa")))
-        for run in runs.values():
-            run.started, run.ended = started, time.perf_counter()
-    return {target: run.summary() for target, run in runs.items()}
+        run.started = time.perf_counter()
+        await asyncio.gather(*(citizen(client, target, n, run, (2.0, 5.0), rng) for n in range(citizens)))
+        run.ended = time.perf_counter()
+    return run.summary()
 
 
 async def saturation_step(target: str, senders: int, seconds: float) -> dict:
@@ -223,7 +220,7 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
              f"minutes on this machine ({os.cpu_count()} cores), commit {commit()}, loopback only, one Rasa "
              "process, one web process, SQLite. An error is a failed request, an empty reply, or the "
              "service's own \"no answer\" fallback.", "",
-             "## Citizens with think time (2-5 s between turns; both paths at once, half the citizens each)", "",
+             "## Citizens with think time (2-5 s between turns; the order of the paths alternates)", "",
              "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s | peak memory (all processes) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for citizens, paths in think.items():
@@ -269,11 +266,14 @@ def main() -> None:
         services = start_stack(Path(tmp))
         try:
             # warm up: the first answers load lazily
-            asyncio.run(think_time_mode(2))
+            asyncio.run(think_time_mode("rasa", 2))
             think, peaks = {}, {}
-            for citizens in args.citizens:
+            for index, citizens in enumerate(args.citizens):
                 watch = MemoryWatch([s.process.pid for s in services])
-                think[citizens] = asyncio.run(think_time_mode(citizens))
+                # the order alternates: Rasa's in-memory tracker store keeps every conversation
+                # of the run, so always going second would always meet a fuller Rasa
+                order = ("service", "rasa") if index % 2 == 0 else ("rasa", "service")
+                think[citizens] = {path: asyncio.run(think_time_mode(path, citizens)) for path in order}
                 for path, r in think[citizens].items():
                     print(f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
                           f"p99 {r['p99']:.0f} ms, {r['throughput']:.1f} msg/s, errors {r['errors']}", flush=True)
