@@ -103,3 +103,14 @@ def test_category_of_reads_only_crisis_intents() -> None:
     assert category_of("crisis_medical") == "medical"
     assert category_of("crisis_unknown") is None
     assert category_of("ask_waiting") is None
+
+
+def test_the_recent_past_ends_a_fall_but_not_abuse(nlp, rules) -> None:
+    assert rules.decide(nlp("vorige week lag hij op de grond, nu gaat het goed")) is None
+    assert rules.decide(nlp("hij heeft me vorige week geslagen")) == "abuse"
+    assert rules.decide(nlp("mijn ex sloeg me vroeger, dat is lang geleden")) is None
+
+
+def test_an_idiom_is_no_crisis(nlp, rules) -> None:
+    assert rules.decide(nlp("ik lach me dood om die wachtmuziek"),
+                        [{"name": "crisis_suicide", "confidence": 0.95}]) is None
