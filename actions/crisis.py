@@ -7,7 +7,7 @@ always open. It asks for no personal data and promises nothing about tonight.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
@@ -29,7 +29,12 @@ class CrisisReply:
     calls: list[dict[str, str]]  # tap-to-call links for the widget: {"title", "number"}
     closing: Reply | None  # a person and the way back; None inside the handoff form
     closing_text_only: str | None = None  # inside the handoff form: a line before its question
-    signals: list[str] = field(default_factory=list)
+
+
+def huisarts_now(registry: Content, moment: datetime) -> str:
+    """The huisarts in practice hours, the huisartsenpost otherwise (content/crisis.yml)."""
+    open_now = is_open(registry.crisis.get("huisarts_hours") or {}, moment)
+    return "uw huisarts" if open_now else "de huisartsenpost"
 
 
 def crisis_reply(category: str, moment: datetime, *, flow_paused: bool, in_handoff: bool,
@@ -38,7 +43,7 @@ def crisis_reply(category: str, moment: datetime, *, flow_paused: bool, in_hando
     data = registry.crisis
     item = data["categories"][category]
     office_open = registry.office_open(moment)
-    huisarts = "uw huisarts" if is_open(data.get("huisarts_hours") or {}, moment) else "de huisartsenpost"
+    huisarts = huisarts_now(registry, moment)
     parts = [registry.render(item["text"], huisarts=huisarts)]
     extra = item.get("more_office_open" if office_open else "more_office_closed")
     if extra:
@@ -68,9 +73,8 @@ def crisis_check(category: str, moment: datetime, ordinary: str | None,
     registry = registry or content()
     data = registry.crisis
     check = data["check"]
-    huisarts = "uw huisarts" if is_open(data.get("huisarts_hours") or {}, moment) else "de huisartsenpost"
-    text = " ".join([check["intro"], registry.render(check["lines"][category], huisarts=huisarts),
-                     check["question"]])
+    line = registry.render(check["lines"][category], huisarts=huisarts_now(registry, moment))
+    text = " ".join([check["intro"], line, check["question"]])
     other = ordinary if ordinary and registry.topic_title(ordinary) else "help"
     buttons = [Button(check["confirm"], intent_payload(f"crisis_{category}")),
                Button(check["other_question"], intent_payload(other))]

@@ -94,8 +94,8 @@ def heldout_examples() -> list[tuple[str, str]]:
     pairs = []
     for path in HELDOUT:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            pairs += [(line[2:].strip(), block["intent"]) for line in (block.get("examples") or "").splitlines()
-                      if line.startswith("- ")]
+            lines = (block.get("examples") or "").splitlines()
+            pairs += [(line[2:].strip(), block["intent"]) for line in lines if line.startswith("- ")]
     return pairs
 
 

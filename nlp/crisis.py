@@ -156,7 +156,8 @@ class CrisisRules:
             for label, patterns in sections.items():
                 # "!" marks a weak pattern, "$" one whose match must end a clause
                 for pattern in patterns:
-                    name = label + ("!" if pattern.startswith("?") else "") + ("$" if pattern.endswith("$") else "")
+                    weak, clause = pattern.startswith("?"), pattern.endswith("$")
+                    name = label + ("!" if weak else "") + ("$" if clause else "")
                     matcher.add(name, [compile_pattern(pattern, groups, lemmas, attr)
                                        for attr in ("LEMMA", "NORM")])
             self._matchers[key] = matcher
