@@ -1,6 +1,7 @@
 """Request and response bodies of the public chat API."""
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -21,10 +22,13 @@ class Link(BaseModel):
     url: str
 
 
+CALL_NUMBER = re.compile(r"\d{3,11}")
+
+
 class Call(BaseModel):
     """A phone number the widget shows as a link to tap and call (the safety layer's doors)."""
     title: str
-    number: str = Field(pattern=r"^\d{3,11}$")
+    number: str = Field(pattern=rf"^{CALL_NUMBER.pattern}$")
 
 
 class ChatMessage(BaseModel):
@@ -56,8 +60,10 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
         if plan and messages and plan_prefix and str(plan.get("url", "")).startswith(plan_prefix):
             messages[-1].link = Link(title="Open uw persoonlijk plan", url=str(plan["url"]))
         if custom.get("calls") and messages:
-            messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c.get("number", "")))
-                                  for c in custom["calls"] if isinstance(c, dict)]
+            # a malformed entry is left out rather than failing the whole turn
+            messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c["number"]))
+                                  for c in custom["calls"]
+                                  if isinstance(c, dict) and CALL_NUMBER.fullmatch(str(c.get("number", "")))]
         if not text:
             continue
         buttons = [Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))

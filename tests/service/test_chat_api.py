@@ -140,3 +140,5 @@ def test_the_safety_layers_numbers_become_links_to_call_on_the_message_before() 
     first, second = messages_from_rasa(replies)
     assert [c.model_dump() for c in first.calls] == [{"title": "Bel 112", "number": "112"}]
     assert second.calls is None
+    odd = messages_from_rasa([{"text": "Bel nu 112."}, {"custom": {"calls": [{"title": "x", "number": "tel:1"}]}}])
+    assert odd[0].calls == []
