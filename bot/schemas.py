@@ -61,9 +61,9 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
             messages[-1].link = Link(title="Open uw persoonlijk plan", url=str(plan["url"]))
         if custom.get("calls") and messages:
             # a malformed entry is left out rather than failing the whole turn
-            messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c["number"]))
-                                  for c in custom["calls"]
-                                  if isinstance(c, dict) and CALL_NUMBER.fullmatch(str(c.get("number", "")))]
+            valid = [c for c in custom["calls"]
+                     if isinstance(c, dict) and CALL_NUMBER.fullmatch(str(c.get("number", "")))]
+            messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c["number"])) for c in valid]
         if not text:
             continue
         buttons = [Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
