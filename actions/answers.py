@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
+from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
 SECOND_FAILURE = 2
@@ -67,6 +68,8 @@ def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
+    if reply.private:  # marks the message just sent; the service stores a placeholder for it
+        dispatcher.utter_message(json_message={PRIVATE_REPLY: True})
 
 
 def follow_up_choice(text: str, intent: str, entities: dict[str, str], previous: str | None,

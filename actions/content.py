@@ -38,6 +38,8 @@ class Reply:
     text: str
     buttons: list[Button] = field(default_factory=list)
     answer_id: str | None = None
+    # repeats what the person wrote for the persoonlijk plan: the service must not store it
+    private: bool = False
 
 
 # A glossary explanation's answer id is this prefix and the term id ("term:pgb").

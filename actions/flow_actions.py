@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import choose_reply, entities_from, report, send
 from actions.content import Reply, content
+from contract.payload import PRIVATE_ANSWER
 from actions.flows import engine
 from actions.flows.engine import FLOW_BY_INTENT, Turn, common_text, flow
 from actions.flows.results import finish
@@ -86,7 +87,7 @@ class ActionAskFlowInput(Action):
             send_all(dispatcher, engine.prompt(state))
             if engine.expects_private_text(state):
                 # tells the web service not to keep the next message: no consent to store the plan yet
-                dispatcher.utter_message(json_message={"private_answer": True})
+                dispatcher.utter_message(json_message={PRIVATE_ANSWER: True})
         return []
 
 

@@ -12,13 +12,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.redaction import redact
 from bot.presence import staff_online as staff_online_now
 from bot.staff.admin import effective_settings
-from bot.store.models import Conversation, Handoff, Organisation, Plan
+from bot.store.models import Conversation, Handoff, Message, Organisation, Plan
 from contract.crisis import CATEGORIES
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
@@ -103,7 +103,9 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
                           conversation_id=body.conversation_id, target=body.target,
                           organisation_id=body.organisation_id, contact_method=body.contact_method,
                           contact_phone=body.phone, contact_email=body.email, part_of_day=body.part_of_day,
-                          summary=summary, consent_at=datetime.now(timezone.utc))
+                          summary=summary, consent_at=datetime.now(timezone.utc),
+                          transcript_until=session.scalar(select(func.max(Message.id)).where(
+                              Message.conversation_id == body.conversation_id)))
         session.add(handoff)
         try:
             session.commit()

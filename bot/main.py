@@ -38,6 +38,7 @@ from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
 from bot.store.models import Conversation, Message, Plan
+from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY_TEXT
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -46,7 +47,6 @@ templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes: typed text rend
 PLAN_GONE = ('<!doctype html><html lang="nl"><meta charset="utf-8"><title>Plan niet gevonden</title>'
              '<main><h1>Dit plan bestaat niet (meer)</h1><p>Plannen worden na een tijd verwijderd. '
              'U kunt in de chat een nieuw plan maken.</p><p><a href="/">Naar de chat</a></p></main></html>')
-PRIVATE_ANSWER = "[antwoord voor het persoonlijk plan, niet bewaard]"
 
 
 class DutchError(Exception):
@@ -188,14 +188,14 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                       messages: list[ChatMessage], customs: list[dict]) -> None:
         if message_id is None:
             return
-        rows = [{"conversation_id": conversation_id, "sender": m.sender, "text_redacted": redact(m.text)}
-                for m in messages]  # redacted outside the connection, as below
+        rows = [{"conversation_id": conversation_id, "sender": m.sender,
+                 "text_redacted": PRIVATE_REPLY_TEXT if m.private else redact(m.text)} for m in messages]  # redacted outside the connection, as below
         topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
         signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
         # plain statements, no ORM loads: this runs on every chat turn
         with request.app.state.sessions() as session:
             found = session.execute(update(Conversation).where(Conversation.id == conversation_id).values(
-                next_answer_private=any(c.get("private_answer") for c in customs))).rowcount
+                next_answer_private=any(c.get(PRIVATE_ANSWER) for c in customs))).rowcount
             if not found:  # deleted during the turn (retention purge or a deletion on request)
                 return
             session.execute(update(Message).where(Message.id == message_id).values(
@@ -216,14 +216,17 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
         redacted = redact(text)  # before taking a connection: SQLite has only one, others wait on it
         with request.app.state.sessions() as session:
-            state = session.execute(select(Conversation.mode, Conversation.next_answer_private)
+            state = session.execute(select(Conversation.mode, Conversation.next_answer_private,
+                                           Conversation.live_handoff_id)
                                     .where(Conversation.id == conversation_id)).first()
             if state is None:
                 session.execute(insert(Conversation).values(id=conversation_id))
-            mode, private = state or ("bot", False)
-            stored = PRIVATE_ANSWER if private else redacted
+            mode, private, live_handoff = state or ("bot", False, None)
+            stored = PRIVATE_ANSWER_TEXT if private else redacted
             message_id = session.execute(insert(Message).values(
-                conversation_id=conversation_id, sender="user", text_redacted=stored)).inserted_primary_key[0]
+                conversation_id=conversation_id, sender="user", text_redacted=stored,
+                # said to a person in a live chat: part of that handoff only
+                handoff_id=live_handoff if mode == "human" else None)).inserted_primary_key[0]
             session.commit()
             return mode, message_id
 

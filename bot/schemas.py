@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from contract.payload import PRIVATE_REPLY
+
 
 class ChatRequest(BaseModel):
     conversation_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
@@ -37,6 +39,8 @@ class ChatMessage(BaseModel):
     buttons: list[Button] = []
     link: Link | None = None
     calls: list[Call] | None = None  # left out of the reply when there are none
+    # shown to the citizen but never stored: it repeats persoonlijk-plan answers
+    private: bool = Field(False, exclude=True)
 
 
 class ChatResponse(BaseModel):
@@ -50,7 +54,8 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
 
     Custom payloads are for the service, not for display; a saved plan's address becomes a link
     on the message before it, but only when it points to this service's plan pages; the safety
-    layer's phone numbers become links to call on the message before them.
+    layer's phone numbers become links to call on the message before them; a private mark keeps
+    the message before it out of the transcript.
     """
     messages: list[ChatMessage] = []
     for reply in replies:
@@ -64,6 +69,8 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
             valid = [c for c in custom["calls"]
                      if isinstance(c, dict) and CALL_NUMBER.fullmatch(str(c.get("number", "")))]
             messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c["number"])) for c in valid]
+        if custom.get(PRIVATE_REPLY) and messages:
+            messages[-1].private = True
         if not text:
             continue
         buttons = [Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))

@@ -261,7 +261,7 @@ def plan_summary(state: Mapping[str, Any]) -> list[Reply]:
         answer = state["answers"].get(question.id) or results["skipped"]["text"]
         lines.append(f"{number}. {question.label}: {answer}")
     return [Reply("\n".join(lines), [Button(results["button_correct"]["text"], "/affirm"),
-                                     Button(results["button_edit"]["text"], "/go_back")])]
+                                     Button(results["button_edit"]["text"], "/go_back")], private=True)]
 
 
 # -- one turn -------------------------------------------------------------------------

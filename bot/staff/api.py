@@ -111,11 +111,30 @@ def presence(body: PresenceIn, request: Request, staff: Staff = Depends(current_
 
 # -- handoffs -----------------------------------------------------------------------------
 def visible(staff: Staff):
-    """The handoffs this staff member may see."""
-    query = select(Handoff)
+    """The handoffs this staff member may see: only those the citizen sent to them.
+
+    The consent says "Dit geef ik door aan <recipient>": a handoff to an independent OCO
+    organisation is that organisation's alone, not the zorgkantoor's, and the other way round.
+    """
     if staff.role == "oco":
-        query = query.where(Handoff.target == "oco", Handoff.organisation_id == staff.organisation_id)
-    return query
+        return select(Handoff).where(Handoff.target == "oco", Handoff.organisation_id == staff.organisation_id)
+    # an OCO request without a chosen organisation was consented to the zorgkantoor, which refers on
+    return select(Handoff).where((Handoff.target == "zorgkantoor") | Handoff.organisation_id.is_(None))
+
+
+def shared_messages(handoff: Handoff):
+    """The transcript the citizen agreed to share: up to consent, plus this handoff's own live chat."""
+    if handoff.transcript_until is not None:
+        before = (Message.id <= handoff.transcript_until) & Message.handoff_id.is_(None)
+    else:  # handoffs made before the cut was recorded
+        before = (Message.created_at <= handoff.consent_at) & Message.handoff_id.is_(None)
+    return (select(Message).where(Message.conversation_id == handoff.conversation_id,
+                                  before | (Message.handoff_id == handoff.id))
+            .order_by(Message.id))
+
+
+def is_live_here(conversation: Conversation | None, handoff: Handoff) -> bool:
+    return bool(conversation and conversation.mode == "human" and conversation.live_handoff_id == handoff.id)
 
 
 def handoff_for(session: Session, staff: Staff, reference: str) -> Handoff:
@@ -179,8 +198,7 @@ def get_handoff(reference: str, request: Request, staff: Staff = Depends(current
         handoff = handoff_for(session, staff, reference)
         organisations = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         conversation = session.get(Conversation, handoff.conversation_id)
-        messages = session.scalars(select(Message).where(Message.conversation_id == handoff.conversation_id)
-                                   .order_by(Message.id)).all()
+        messages = session.scalars(shared_messages(handoff)).all()
         notes = session.execute(select(HandoffNote, StaffUser.display_name)
                                 .join(StaffUser, HandoffNote.author_id == StaffUser.id, isouter=True)
                                 .where(HandoffNote.handoff_id == handoff.id).order_by(HandoffNote.id)).all()
@@ -189,7 +207,8 @@ def get_handoff(reference: str, request: Request, staff: Staff = Depends(current
                              crisis_labels(request.app.state.settings.content_dir))
         detail.update({
             "summary": handoff.summary or {},
-            "mode": conversation.mode if conversation else "bot",
+            # another recipient's live chat is theirs: here it reads as the bot's
+            "mode": "human" if is_live_here(conversation, handoff) else "bot",
             "transcript": [{"id": m.id, "sender": m.sender, "text": m.text_redacted,
                             "at": aware(m.created_at).isoformat(), "corrected_intent": m.corrected_intent}
                            for m in messages],
@@ -269,12 +288,17 @@ def _set_mode(request: Request, staff: Staff, reference: str, mode: str) -> Hand
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         conversation = session.get(Conversation, handoff.conversation_id)
-        if mode == "human" and conversation.mode == "human" and conversation.taken_over_by != staff.id:
+        mine = is_live_here(conversation, handoff) and conversation.taken_over_by == staff.id
+        if conversation.mode == "human" and not mine:  # someone else's live chat: neither join nor end it
             raise HTTPException(409, "Een collega praat al met deze persoon.")
+        if mode == "bot" and not mine:
+            raise HTTPException(409, "U praat nu niet met deze persoon.")
         conversation.mode = mode
         conversation.taken_over_by = staff.id if mode == "human" else None
+        conversation.live_handoff_id = handoff.id if mode == "human" else None
         notice = BOT_RESUMES if mode == "bot" else _joins(session, staff)
-        session.add(Message(conversation_id=conversation.id, sender="system", text_redacted=notice))
+        session.add(Message(conversation_id=conversation.id, sender="system", text_redacted=notice,
+                            handoff_id=handoff.id))
         audit(session, staff, "overgenomen" if mode == "human" else "teruggegeven", handoff)
         if mode == "human" and handoff.status == "nieuw":
             handoff.status = "in_behandeling"
@@ -315,10 +339,11 @@ def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         conversation = session.get(Conversation, handoff.conversation_id)
-        if conversation.mode != "human" or conversation.taken_over_by != staff.id:
+        if not is_live_here(conversation, handoff) or conversation.taken_over_by != staff.id:
             raise HTTPException(409, "Neem het gesprek eerst over.")
         # staff text is stored redacted like the rest of the transcript; the citizen sees it whole
-        session.add(Message(conversation_id=conversation.id, sender="staff", text_redacted=redact(text)))
+        session.add(Message(conversation_id=conversation.id, sender="staff", text_redacted=redact(text),
+                            handoff_id=handoff.id))
         session.commit()
         conversation_id = conversation.id
     request.app.state.live.publish(citizen_channel(conversation_id),
@@ -330,6 +355,10 @@ def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
 async def staff_events(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> StreamingResponse:
     """What the citizen types during a takeover, as server-sent events."""
     with request.app.state.sessions() as session:
-        conversation_id = handoff_for(session, staff, reference).conversation_id
+        handoff = handoff_for(session, staff, reference)
+        conversation = session.get(Conversation, handoff.conversation_id)
+        if not is_live_here(conversation, handoff) or conversation.taken_over_by != staff.id:
+            raise HTTPException(409, "Neem het gesprek eerst over.")  # no listening in on someone else's chat
+        conversation_id = conversation.id
     return StreamingResponse(request.app.state.live.stream(staff_channel(conversation_id)),
                              media_type="text/event-stream", headers={"Cache-Control": "no-store"})

@@ -24,6 +24,8 @@ class Conversation(Base):
     taken_over_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     # the bot just asked a persoonlijk-plan question: its answer is not kept in the transcript
     next_answer_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the handoff whose recipient chats live now: only they hear and see that chat
+    live_handoff_id: Mapped[int | None] = mapped_column(Integer)
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", cascade="all, delete-orphan",
                                                    order_by="Message.id")
 
@@ -39,6 +41,8 @@ class Message(Base):
     # what the bot made of a user message (an intent, "flow:<name>"), and flow signals: for weekly figures
     topic: Mapped[str | None] = mapped_column(String(60))
     signals: Mapped[list[str] | None] = mapped_column(JSON)
+    # said in a live chat after a handoff: part of that handoff only
+    handoff_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
@@ -73,6 +77,8 @@ class Handoff(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the last message the citizen agreed to share; later ones are not this recipient's
+    transcript_until: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 

@@ -188,6 +188,23 @@ def test_plan_summary_edit_and_consent():
     assert result.plan["answers"]["dag"] == "koffie en de krant" and result.plan["labels"]["dag"] == "Een gewone dag"
 
 
+def test_every_summary_of_plan_answers_is_marked_so_the_service_does_not_store_it():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.flow_actions import send_all
+
+    state = run("personal_plan", *["mama Jannie, bel 0612345678"] * 9)
+    edited = say(say(state, "wijzig 2").state, "iets anders")  # the summary again, after an edit
+    for replies in (prompt(state), edited.messages):
+        dispatcher = CollectingDispatcher()
+        send_all(dispatcher, replies)
+        sent = dispatcher.messages
+        with_answers = [i for i, m in enumerate(sent) if "Jannie" in (m.get("text") or "")]
+        assert with_answers, "the summary repeats the answers"
+        for index in with_answers:
+            assert sent[index + 1]["custom"] == {"private_reply": True}
+
+
 def test_plan_without_consent_is_not_saved_and_edit_button_asks_which():
     state = run("personal_plan", *["x"] * 9)
     which = say(state, "/go_back", "go_back", 1.0)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bot import cli
-from bot.main import PRIVATE_ANSWER, create_app
+from bot.main import create_app
 from bot.presence import is_open
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -25,6 +25,10 @@ def rasa_reply(request: httpx.Request) -> httpx.Response:
     if "plan" in body:  # the bot asks a persoonlijk-plan question
         return httpx.Response(200, json=[{"text": "Vraag 2 van 9. Wat is belangrijk?"},
                                          {"custom": {"private_answer": True}}])
+    if "Jannie" in body:  # the last plan answer: the bot repeats all answers in a summary
+        return httpx.Response(200, json=[{"text": "Dit is uw plan:\n1. Voor wie: mama Jannie, bel 0612345678"},
+                                         {"custom": {"private_reply": True}},
+                                         {"text": "Wilt u het plan bewaren?"}])
     return httpx.Response(200, json=[{"text": "Dag! Waar kan ik u mee helpen?"}])
 
 
@@ -203,6 +207,53 @@ def test_oco_partner_sees_only_handoffs_to_their_organisation(app_client: TestCl
     assert app_client.get(f"/staff/api/handoffs/{to_office}").status_code == 404
 
 
+def test_visibility_matrix_each_role_sees_only_handoffs_sent_to_it(app_client: TestClient) -> None:
+    organisations = app_client.get("/internal/organisations", headers=AUTH).json()["organisations"]
+    mee, other = organisations[0], organisations[1]
+    handoffs = {"zorgkantoor": new_handoff(app_client, "conv-m1"),
+                "oco_mee": new_handoff(app_client, "conv-m2", target="oco", organisation_id=mee["id"]),
+                "oco_other": new_handoff(app_client, "conv-m3", target="oco", organisation_id=other["id"]),
+                # no organisation chosen: the consent named the zorgkantoor, which refers on
+                "oco_unchosen": new_handoff(app_client, "conv-m4", target="oco")}
+    make_staff(app_client, "adviseur1")
+    make_staff(app_client, "beheer1", role="beheerder")
+    make_staff(app_client, "mee1", role="oco", organisation=mee["name"])
+    expected = {"adviseur1": {"zorgkantoor", "oco_unchosen"}, "beheer1": {"zorgkantoor", "oco_unchosen"},
+                "mee1": {"oco_mee"}}
+    for username, allowed in expected.items():
+        sign_in(app_client, username)
+        listed = {h["reference"] for h in app_client.get("/staff/api/handoffs").json()["handoffs"]}
+        assert listed == {handoffs[kind] for kind in allowed}, username
+        for kind, reference in handoffs.items():
+            opened = app_client.get(f"/staff/api/handoffs/{reference}").status_code
+            assert opened == (200 if kind in allowed else 404), (username, kind)
+
+
+def test_a_recipient_sees_the_transcript_up_to_consent_and_only_its_own_live_chat(app_client: TestClient) -> None:
+    mee = app_client.get("/internal/organisations", headers=AUTH).json()["organisations"][0]
+    conversation = app_client.post("/api/chat", json={"message": "Hallo"}).json()["conversation_id"]
+    to_mee = new_handoff(app_client, conversation, target="oco", organisation_id=mee["id"])
+    app_client.post("/api/chat", json={"conversation_id": conversation, "message": "Na de eerste overdracht"})
+    to_office = new_handoff(app_client, conversation, idempotency_key=f"{conversation}:1")
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    assert app_client.post(f"/staff/api/handoffs/{to_office}/takeover", headers=csrf).status_code == 200
+    app_client.post("/api/chat", json={"conversation_id": conversation, "message": "Alleen voor het zorgkantoor"})
+    office = [m["text"] for m in app_client.get(f"/staff/api/handoffs/{to_office}").json()["transcript"]]
+    assert office == ["Hallo", "Dag! Waar kan ik u mee helpen?", "Na de eerste overdracht",
+                      "Dag! Waar kan ik u mee helpen?", "Een medewerker van het zorgkantoor praat nu met u mee.",
+                      "Alleen voor het zorgkantoor"]
+
+    make_staff(app_client, "mee1", role="oco", organisation=mee["name"])
+    mee_csrf = sign_in(app_client, "mee1")
+    seen = app_client.get(f"/staff/api/handoffs/{to_mee}").json()
+    assert [m["text"] for m in seen["transcript"]] == ["Hallo", "Dag! Waar kan ik u mee helpen?"]
+    assert seen["mode"] == "bot"  # the live chat is the zorgkantoor's, not shown here as live
+    for action in ("takeover", "release"):
+        assert app_client.post(f"/staff/api/handoffs/{to_mee}/{action}", headers=mee_csrf).status_code == 409
+    assert app_client.get(f"/staff/api/handoffs/{to_mee}/events").status_code == 409
+
+
 def test_an_oco_supporter_taking_over_is_introduced_as_independent(app_client: TestClient) -> None:
     mine = app_client.get("/internal/organisations", headers=AUTH).json()["organisations"][0]
     reference = new_handoff(app_client, "conv-oco-live", target="oco", organisation_id=mine["id"])
@@ -213,9 +264,9 @@ def test_an_oco_supporter_taking_over_is_introduced_as_independent(app_client: T
     assert notice == f"Een onafhankelijke cliëntondersteuner van {mine['name']} praat nu met u mee."
 
 
-def test_filters_by_target_and_age(app_client: TestClient) -> None:
+def test_filters_by_age_and_target(app_client: TestClient) -> None:
     old = new_handoff(app_client, "conv-h")
-    new_handoff(app_client, "conv-i", target="oco")
+    recent_one = new_handoff(app_client, "conv-i")
     with sessions(app_client) as session:
         row = session.scalar(select(Handoff).where(Handoff.reference == old))
         row.created_at = datetime.now(timezone.utc) - timedelta(days=10)
@@ -223,9 +274,10 @@ def test_filters_by_target_and_age(app_client: TestClient) -> None:
     make_staff(app_client, "anne")
     sign_in(app_client, "anne")
     recent = app_client.get("/staff/api/handoffs", params={"max_age_days": 5}).json()["handoffs"]
-    assert [h["target"] for h in recent] == ["oco"]
+    assert [h["reference"] for h in recent] == [recent_one]
     office = app_client.get("/staff/api/handoffs", params={"target": "zorgkantoor"}).json()["handoffs"]
-    assert [h["reference"] for h in office] == [old] and office[0]["age_days"] == 10
+    assert [h["reference"] for h in office] == [recent_one, old] and office[1]["age_days"] == 10
+    assert app_client.get("/staff/api/handoffs", params={"target": "oco"}).json()["handoffs"] == []
 
 
 # -- plans ------------------------------------------------------------------------------
@@ -264,7 +316,21 @@ def test_plan_answers_are_not_kept_in_the_transcript(app_client: TestClient) -> 
     with sessions(app_client) as session:
         texts = list(session.scalars(select(Message.text_redacted).where(Message.sender == "user")
                                      .order_by(Message.id)))
-    assert texts == ["ik wil een plan maken", PRIVATE_ANSWER]
+    assert texts == ["ik wil een plan maken", "[antwoord voor het persoonlijk plan, niet bewaard]"]
+
+
+def test_the_plan_summary_is_shown_to_the_citizen_but_never_stored(app_client: TestClient) -> None:
+    first = app_client.post("/api/chat", json={"message": "ik wil een plan maken"}).json()
+    conversation = first["conversation_id"]
+    reply = app_client.post("/api/chat", json={"conversation_id": conversation,
+                                               "message": "mama Jannie heeft dementie, bel 0612345678"}).json()
+    assert reply["messages"][0]["text"] == "Dit is uw plan:\n1. Voor wie: mama Jannie, bel 0612345678"
+    assert "private" not in reply["messages"][0]
+    with sessions(app_client) as session:
+        stored = list(session.scalars(select(Message.text_redacted).where(Message.conversation_id == conversation)
+                                      .order_by(Message.id)))
+    assert "Jannie" not in " ".join(stored)
+    assert stored[-2:] == ["[overzicht van het persoonlijk plan, niet bewaard]", "Wilt u het plan bewaren?"]
 
 
 def test_plan_answers_that_are_too_long_are_refused_in_dutch(app_client: TestClient) -> None:

@@ -102,10 +102,14 @@ def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
             .json()["csrf_token"]}
 
     to_citizen, _ = listen(f"{base}/api/chat/{conversation}/events")
-    to_staff, _ = listen(f"{base}/staff/api/handoffs/{reference}/events", cookies=dict(staff.cookies))
+    # no listening in before taking over: the live chat belongs to whoever took it over
+    early = staff.get(f"/staff/api/handoffs/{reference}/events")
+    assert early.status_code == 409 and early.json()["detail"] == "Neem het gesprek eerst over."
 
     assert staff.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf).json()["mode"] == "human"
     assert to_citizen.get(timeout=5) == {"mode": "human", "sender": "system", "text": STAFF_JOINS}
+    to_staff, connected = listen(f"{base}/staff/api/handoffs/{reference}/events", cookies=dict(staff.cookies))
+    assert connected.wait(5)
 
     staff.post(f"/staff/api/handoffs/{reference}/messages", json={"text": "Goedemiddag, met Anne."}, headers=csrf)
     assert to_citizen.get(timeout=5) == {"mode": "human", "sender": "staff", "text": "Goedemiddag, met Anne."}
@@ -150,3 +154,6 @@ def test_a_second_adviser_cannot_take_over_a_conversation_in_use(server) -> None
     assert bram.post(f"/staff/api/handoffs/{reference}/takeover", headers=bram_csrf).status_code == 409
     refused = bram.post(f"/staff/api/handoffs/{reference}/messages", json={"text": "Hallo"}, headers=bram_csrf)
     assert refused.status_code == 409
+    # nor can a colleague end it, or listen in
+    assert bram.post(f"/staff/api/handoffs/{reference}/release", headers=bram_csrf).status_code == 409
+    assert bram.get(f"/staff/api/handoffs/{reference}/events").status_code == 409
