@@ -195,7 +195,7 @@ def test_every_summary_of_plan_answers_is_marked_so_the_service_does_not_store_i
 
     state = run("personal_plan", *["mama Jannie, bel 0612345678"] * 9)
     edited = say(say(state, "wijzig 2").state, "iets anders")  # the summary again, after an edit
-    for replies in (prompt(state), edited.messages):
+    for replies in (prompt(state), prompt(edited.state)):
         dispatcher = CollectingDispatcher()
         send_all(dispatcher, replies)
         sent = dispatcher.messages
