@@ -179,6 +179,12 @@ class CrisisRules:
                        recent="recent_past" in labels,
                        recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()))
 
+    @staticmethod
+    def _ended(reading: Reading, category: str | None) -> bool:
+        """The message is about the past (or the recent past, for most categories), not now."""
+        ended = reading.past or (reading.recent and category not in reading.recent_exempt)
+        return ended and not reading.now
+
     def decide(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = ()) -> str | None:
         """The crisis category of a message, or None.
 
@@ -202,8 +208,7 @@ class CrisisRules:
             if by_classifier in reading.categories:
                 return by_classifier, True
             return next(c for c in CATEGORIES if c in reading.categories), True
-        ended = reading.past or (reading.recent and by_classifier not in reading.recent_exempt)
-        if ended and not reading.now:
+        if self._ended(reading, by_classifier):
             return None
         if by_classifier and float(top.get("confidence", 0.0)) >= self.min_confidence:
             return by_classifier, False

@@ -16,7 +16,7 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlp.crisis import CHECK_CONFIDENCE, CrisisRules, intent_name
+from nlp.crisis import CHECK_CONFIDENCE, CrisisRules, category_of, intent_name
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -37,6 +37,13 @@ class CrisisLayer(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or []
             decision = self.rules.decide_with_source(doc, ranking)
             if decision is None:
+                if ranking and category_of(ranking[0].get("name")):
+                    # the past, an idiom, or below the classifier threshold: the classifier's own
+                    # crisis reading must not slip through to the dialogue's crisis rules
+                    others = [r for r in ranking if not category_of(r.get("name"))]
+                    if others:
+                        message.set(INTENT, others[0], add_to_output=True)
+                        message.set(INTENT_RANKING_KEY, others, add_to_output=True)
                 continue
             category, sure = decision
             # confidence 1: the rules saw it; below 1: only the classifier did, and the bot

@@ -114,3 +114,31 @@ def test_the_recent_past_ends_a_fall_but_not_abuse(nlp, rules) -> None:
 def test_an_idiom_is_no_crisis(nlp, rules) -> None:
     assert rules.decide(nlp("ik lach me dood om die wachtmuziek"),
                         [{"name": "crisis_suicide", "confidence": 0.95}]) is None
+
+
+def test_the_layer_replaces_a_crisis_intent_it_does_not_confirm(nlp, rules) -> None:
+    """The classifier's own crisis reading below the threshold, or about the past, must not
+    reach the dialogue's crisis rules; a confirmed one replaces the intent."""
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlp.crisis_component import CrisisLayer
+
+    def processed(text: str, ranking: list[dict]) -> dict:
+        message = Message(data={TEXT: text})
+        message.set(SPACY_DOCS[TEXT], nlp(text))
+        message.set(INTENT, ranking[0])
+        message.set(INTENT_RANKING_KEY, ranking)
+        CrisisLayer(rules).process([message])
+        return message.get(INTENT)
+
+    past = [{"name": "crisis_medical", "confidence": 0.95}, {"name": "ask_reindication", "confidence": 0.03}]
+    assert processed("vorig jaar is ze een keer flauwgevallen, kan ze een indicatie krijgen", past) == \
+        {"name": "ask_reindication", "confidence": 0.03}
+    unsure = [{"name": "crisis_abuse", "confidence": 0.4}, {"name": "ask_complaint", "confidence": 0.3}]
+    assert processed("er is iets heel ergs gebeurd thuis", unsure)["name"] == "ask_complaint"
+    sure = [{"name": "crisis_abuse", "confidence": 0.8}, {"name": "ask_complaint", "confidence": 0.1}]
+    assert processed("er is iets heel ergs gebeurd thuis", sure) == {"name": "crisis_abuse", "confidence": 0.9}
+    pattern = [{"name": "stop", "confidence": 0.7}, {"name": "deny", "confidence": 0.2}]
+    assert processed("stop, hij bloedt heel erg", pattern) == {"name": "crisis_medical", "confidence": 1.0}
