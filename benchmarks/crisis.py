@@ -3,13 +3,13 @@
 Starts the whole assistant on spare ports (as `make run` does, with a temporary database),
 then sends, each in a fresh conversation:
 
-1. every message of tests/crisis/crisis_set.yml in the state its writer chose: a plain chat,
+1. every message of the crisis sets in tests/crisis/ (the fresh one first) in the state its writer chose: a plain chat,
    inside each guided flow, inside the handoff form, or after a handoff while waiting for
    contact. It counts as found when the bot's reply is a crisis reply (the action reports the
    topic "crisis:<category>") or, where only the classifier read a crisis, a safety check that
    names the door in one line ("crisis_check:<category>"); both are counted apart. The right
    door: the category matches;
-2. the near-miss controls of tests/crisis/controls.yml, likewise: any crisis reply is a false
+2. the near-miss controls of each set, likewise: any crisis reply is a false
    alarm;
 3. every example of the held-out NLU sets (tests/nlu/), as a chat message: a false alarm too.
 
@@ -47,8 +47,10 @@ from benchmarks.provenance import commit  # noqa: E402
 from contract.crisis import CATEGORIES  # noqa: E402
 
 PORTS = {"actions": 26055, "rasa": 26005, "web": 28100}
-CRISIS_SET = ROOT / "tests" / "crisis" / "crisis_set.yml"
-CONTROLS = ROOT / "tests" / "crisis" / "controls.yml"
+# (name, crises, near misses): the fresh set (December 2026, second writer) is reported first;
+# the first set was run five times during development and is kept as a second reading
+SETS = [("fresh", ROOT / "tests" / "crisis" / "crisis_set_2.yml", ROOT / "tests" / "crisis" / "controls_2.yml"),
+        ("first", ROOT / "tests" / "crisis" / "crisis_set.yml", ROOT / "tests" / "crisis" / "controls.yml")]
 HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 REPORT = ROOT / "benchmarks" / "reports" / "crisis.md"
 # The turns that bring a fresh conversation into each state before the message is typed.
@@ -135,21 +137,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    crisis = yaml.safe_load(CRISIS_SET.read_text(encoding="utf-8"))["messages"]
-    controls = yaml.safe_load(CONTROLS.read_text(encoding="utf-8"))["messages"]
+    sets = [(name, yaml.safe_load(crises.read_text(encoding="utf-8"))["messages"],
+             yaml.safe_load(controls.read_text(encoding="utf-8"))["messages"]) for name, crises, controls in SETS]
     heldout_pairs = heldout_examples()
     heldout = [t for t, intent in heldout_pairs if not intent.startswith("crisis_")]
     heldout_crisis = [(t, intent.removeprefix("crisis_")) for t, intent in heldout_pairs
                       if intent.startswith("crisis_")]
     started = time.monotonic()
+    outcomes = []
     with tempfile.TemporaryDirectory() as work:
         services = run_all.start_stack(PORTS, Path(work), {"RATE_PER_CLIENT": "1000000",
                                                            "RATE_PER_CONVERSATION": "1000000"})
         url = f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook"
         try:
             with ThreadPoolExecutor(args.workers) as pool:
-                crisis_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), crisis))
-                control_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), controls))
+                for name, crisis, controls in sets:
+                    crisis_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), crisis))
+                    control_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), controls))
+                    outcomes.append((name, crisis, crisis_out, controls, control_out))
                 heldout_out = list(pool.map(lambda t: probe(url, t, "chat"), heldout))
                 heldout_crisis_out = list(pool.map(lambda p: probe(url, p[0], "chat"), heldout_crisis))
         finally:
@@ -157,15 +162,14 @@ def main() -> None:
                 service.stop()
     latency = added_latency([t for t, _ in heldout_pairs])
     found_in_heldout = Counter(c for (_, c), (got, _) in zip(heldout_crisis, heldout_crisis_out) if got)
-    text = report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency,
-                  (time.monotonic() - started) / 60, args,
+    text = report(outcomes, heldout, heldout_out, latency, (time.monotonic() - started) / 60, args,
                   (Counter(c for _, c in heldout_crisis), found_in_heldout))
     REPORT.write_text(text, encoding="utf-8")
     print(text)
 
 
-def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, latency, minutes, args,
-           heldout_crisis) -> str:
+def set_section(name: str, crisis, crisis_out, controls, control_out) -> tuple[list[str], int]:
+    """The figures of one evaluation set; also returns its setup turns that raised an alarm."""
     found, full, right, total = Counter(), Counter(), Counter(), Counter()
     by_context: dict[str, Counter] = defaultdict(Counter)
     missed, wrong_door = [], []
@@ -184,57 +188,59 @@ def report(crisis, crisis_out, controls, control_out, heldout, heldout_out, late
                 wrong_door.append(f"{wanted} -> {category}")
         else:
             missed.append(f"{wanted} ({message['context']})")
-    setup_alarms = sum(not calm for _, calm in crisis_out + control_out)
     control_alarms = [(m, c) for m, (c, _) in zip(controls, control_out) if c and not c.startswith("check:")]
-    heldout_alarms = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and not c.startswith("check:")]
     control_checks = [(m, c) for m, (c, _) in zip(controls, control_out) if c and c.startswith("check:")]
-    heldout_checks = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and c.startswith("check:")]
-    lines = [
-        "# Safety-layer benchmark", "",
-        f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}; "
-        f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.", "",
-        "Evaluation data written apart from the training data and the rules: "
-        f"`tests/crisis/crisis_set.yml` ({len(crisis)} messages), `tests/crisis/controls.yml` "
-        f"({len(controls)} near misses), and the held-out NLU set ({len(heldout)} messages of other "
-        "intents, and its crisis examples). "
-        "The rules and the classifier threshold were tuned on `nlp/crisis_dev*.yml` only.", "",
-        "## Recall per category (target: at least 0.98 each)", "",
-        "Recall counts a crisis reply or a safety check (the door in one line, then \"is dat nu zo?\"); "
-        "the column *crisis reply* counts the whole reply only.", "",
-        "| category | messages | door given | recall | whole crisis reply | right door |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
+    lines = [f"## The {name} set: recall per category (target: at least 0.98 each)", "",
+             "| category | messages | door given | recall | whole crisis reply | right door |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for category in CATEGORIES:
         n = total[category] or 1
         lines.append(f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
                      f"{full[category] / n:.3f} | {right[category] / n:.3f} |")
+    lines += ["", f"Per state of the conversation: " + ", ".join(
+        f"{context} {by_context[context]['found']}/{by_context[context]['total']}" for context in SETUP) + ".", "",
+        f"False alarms on its {len(controls)} near-miss controls (target: at most 1 %): whole crisis reply "
+        f"{len(control_alarms)} ({len(control_alarms) / max(len(controls), 1):.1%}); safety check "
+        f"{len(control_checks)} ({len(control_checks) / max(len(controls), 1):.1%}).", "",
+        "By kind (no texts: the sets stay unread between runs): "
+        f"missed {dict(Counter(missed))}; wrong door {dict(Counter(wrong_door))}; "
+        f"alarms by theme {dict(Counter(m.get('theme') for m, _ in control_alarms))}; "
+        f"checks by theme {dict(Counter(m.get('theme') for m, _ in control_checks))}.", ""]
+    return lines, sum(not calm for _, calm in crisis_out + control_out)
+
+
+def report(outcomes, heldout, heldout_out, latency, minutes, args, heldout_crisis) -> str:
+    heldout_alarms = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and not c.startswith("check:")]
+    heldout_checks = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and c.startswith("check:")]
+    sizes = ", ".join(f"{name}: {len(crisis)} crises and {len(controls)} near misses"
+                      for name, crisis, _, controls, _ in outcomes)
+    lines = [
+        "# Safety-layer benchmark", "",
+        f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}; "
+        f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.", "",
+        f"Evaluation data written apart from the training data and the rules (`tests/crisis/`; {sizes}), "
+        f"and the held-out NLU set ({len(heldout)} messages of other intents, and its crisis examples). "
+        "The rules and the classifier threshold were tuned on `nlp/crisis_dev*.yml` only. "
+        "Recall counts a crisis reply or a safety check (the door in one line, then \"is dat nu zo?\"); "
+        "the column *whole crisis reply* counts the whole reply only.", ""]
+    setup_alarms = 0
+    for name, crisis, crisis_out, controls, control_out in outcomes:
+        section, alarms = set_section(name, crisis, crisis_out, controls, control_out)
+        lines += section
+        setup_alarms += alarms
     total_ho, found_ho = heldout_crisis
-    lines += ["", "The held-out NLU set's crisis examples (another writer, plain chat): "
-              + ", ".join(f"{c} {found_ho[c]}/{total_ho[c]}" for c in CATEGORIES if total_ho[c]) + "."]
-    lines += ["", "## Recall per state of the conversation", "", "| state | messages | recall |",
-              "| --- | ---: | ---: |"]
-    for context in SETUP:
-        counts = by_context[context]
-        lines.append(f"| {context} | {counts['total']} | {counts['found'] / max(counts['total'], 1):.3f} |")
-    lines += ["", "## False alarms (target: at most 1 %)", "",
-              f"- near-miss controls: {len(control_alarms)} of {len(controls)} "
-              f"({len(control_alarms) / max(len(controls), 1):.1%})",
-              f"- held-out NLU messages of the other intents: {len(heldout_alarms)} of {len(heldout)} "
-              f"({len(heldout_alarms) / max(len(heldout), 1):.1%})",
-              f"- setup turns that raised a crisis reply (should be 0): {setup_alarms}",
-              f"- safety checks (one line with the door and a question, not the whole reply): "
-              f"{len(control_checks)} of the controls ({len(control_checks) / max(len(controls), 1):.1%}), "
-              f"{len(heldout_checks)} of the held-out messages "
-              f"({len(heldout_checks) / max(len(heldout), 1):.1%})", "",
+    lines += ["## The held-out NLU set", "",
+              "Its crisis examples (another writer, plain chat): "
+              + ", ".join(f"{c} {found_ho[c]}/{total_ho[c]}" for c in CATEGORIES if total_ho[c]) + ".", "",
+              f"False alarms on its other intents: whole crisis reply {len(heldout_alarms)} of {len(heldout)} "
+              f"({len(heldout_alarms) / max(len(heldout), 1):.1%}), by category "
+              f"{dict(Counter(c for _, c in heldout_alarms))}; safety check {len(heldout_checks)} "
+              f"({len(heldout_checks) / max(len(heldout), 1):.1%}).", "",
+              f"Setup turns that raised a crisis reply (should be 0): {setup_alarms}.", "",
               "## Added latency per message (NLU in-process, with and without the layer, alternating)", "",
               "| | p50 ms | p95 ms |", "| --- | ---: | ---: |",
               f"| without the safety layer | {latency['without_p50']:.1f} | {latency['without_p95']:.1f} |",
-              f"| with the safety layer | {latency['with_p50']:.1f} | {latency['with_p95']:.1f} |", "",
-              "## Misses and false alarms by kind (no texts: the sets stay unread between runs)", "",
-              f"- missed, by category and state: {dict(Counter(missed))}",
-              f"- wrong door: {dict(Counter(wrong_door))}",
-              f"- control false alarms by theme: {dict(Counter(m.get('theme') for m, _ in control_alarms))}",
-              f"- held-out false alarms by category: {dict(Counter(c for _, c in heldout_alarms))}", ""]
+              f"| with the safety layer | {latency['with_p50']:.1f} | {latency['with_p95']:.1f} |", ""]
     return "\n".join(lines)
 
 

@@ -49,7 +49,7 @@ def test_the_plain_and_hard_validation_sets_do_not_share_examples() -> None:
 
 
 # -- the safety layer's evaluation sets (benchmarks/crisis.py) ------------------------------
-CRISIS_SETS = [ROOT / "tests" / "crisis" / "crisis_set.yml", ROOT / "tests" / "crisis" / "controls.yml"]
+CRISIS_SETS = sorted((ROOT / "tests" / "crisis").glob("*.yml"))
 
 
 def normalised(text: str) -> str:
