@@ -160,6 +160,10 @@ class ActionAnswer(Action):
         message = tracker.latest_message
         intent = message.get("intent", {}).get("name", "")
         entities = latest_entities(tracker)
+        if intent == "ask_which_care_office" and not entities.get("plaats"):
+            # any of the 342 gemeenten, also those the entity rules do not list
+            place = content().find_place(message.get("text") or "")
+            entities = {**entities, "plaats": place} if place else entities
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
         choice = follow_up_choice(message.get("text") or "", intent, entities,
@@ -209,8 +213,12 @@ class ActionFallbackSuggest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         # A town name alone ("Tilburg", "ik woon in zeist") answers the bot's "typ uw
-        # woonplaats": look it up, whatever the classifier made of the message.
-        by_place = content().which_care_office(latest_entities(tracker).get("plaats"))
+        # woonplaats": look it up, whatever the classifier made of the message. Any gemeente
+        # counts only right after that question ("Best" is also a word).
+        place = latest_entities(tracker).get("plaats")
+        if not place and tracker.get_slot("last_answer") == "which_care_office":
+            place = content().find_place(tracker.latest_message.get("text") or "")
+        by_place = content().which_care_office(place)
         if by_place is not None:
             send(dispatcher, by_place)
             report(dispatcher, topic="ask_which_care_office")

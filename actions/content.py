@@ -33,6 +33,11 @@ class Button:
         return {"title": self.title, "payload": self.payload}
 
 
+def place_key(text: str) -> str:
+    """A place name as compared: folded, words only ("'s-Hertogenbosch" -> "'s-hertogenbosch")."""
+    return " ".join(re.findall(r"[\w'-]+", fold(text)))
+
+
 @dataclass(frozen=True)
 class Reply:
     text: str
@@ -84,6 +89,7 @@ class Content:
         self.flows: dict[str, Any] = self._load("flows.yml")
         self.crisis: dict[str, Any] = self._load("crisis.yml")
         self._by_id = {item["id"]: item for item in self.answers}
+        self._places: dict[str, list[dict[str, Any]]] | None = None
 
     def _load(self, name: str) -> dict[str, Any]:
         path = self.directory / name
@@ -216,22 +222,55 @@ class Content:
         buttons = [Button(self.topic_title(topic) or topic, intent_payload(topic))] if topic else []
         return Reply(self.render(term["text"]), buttons, f"{TERM_ANSWER}{term['id']}")
 
-    def region_for(self, place: str) -> dict | None:
-        wanted = fold(place)
-        for region in self.regions:
-            if any(fold(p) == wanted for p in region.get("places", [])):
-                return region
+    def _place_index(self) -> dict[str, list[dict[str, Any]]]:
+        """Folded name -> regions: gemeenten (also without CBS's suffix, "Bergen (L.)") and places."""
+        if self._places is None:
+            index: dict[str, list[dict[str, Any]]] = {}
+            for region in self.regions:
+                names = {place_key(n) for n in region.get("places", [])}
+                for gemeente in region.get("gemeenten", []):
+                    names |= {place_key(gemeente), place_key(re.sub(r"\s*\(.*\)$", "", gemeente))}
+                for name in names - {""}:
+                    index.setdefault(name, []).append(region)
+            self._places = index
+        return self._places
+
+    def regions_for(self, place: str) -> list[dict[str, Any]]:
+        return self._place_index().get(place_key(place), [])
+
+    def find_place(self, text: str) -> str | None:
+        """The longest gemeente or place named in a message ("ik woon in Den Haag"), or None."""
+        words = place_key(text).split()
+        index = self._place_index()
+        for size in range(min(len(words), 5), 0, -1):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start:start + size])
+                if candidate in index:
+                    return candidate
         return None
 
     def which_care_office(self, place: str | None) -> Reply | None:
         """Reply for a named place, or None to fall back to the general answer."""
         if not place:
             return None
-        region = self.region_for(place)
-        if region is None:
-            return Reply(self.dialogue_text("place_unknown", plaats=place.title()))
-        return Reply(self.dialogue_text("place_found", plaats=place.title(),
-                                        regio=region["name"], zorgkantoor=region["zorgkantoor"]))
+        regions = self.regions_for(place)
+        name = place.title()
+        if not regions:
+            return Reply(self.dialogue_text("place_unknown", plaats=name))
+        file = self._load("regions.yml")
+        current = self.settings.get("zorgkantoren_per_regio") or {}
+        found = []
+        for region in regions:
+            if current.get("jaar") and (current.get("namen") or {}).get(region["name"]):
+                office, year = current["namen"][region["name"]], current["jaar"]
+            else:
+                office, year = region["zorgkantoor"], file.get("organisations_year", "")
+            found.append(self.dialogue_text("place_found", plaats=name, regio=region["name"],
+                                            regio_jaar=str(file.get("year", "")), zorgkantoor=office,
+                                            zorgkantoor_jaar=str(year)))
+        if len(found) > 1:  # "Bergen": in Limburg and in Noord-Holland
+            return Reply("\n".join([self.dialogue_text("place_ambiguous", plaats=name), *found]))
+        return Reply(found[0])
 
     def flow_items(self) -> Iterable[tuple[str, dict[str, Any]]]:
         """(where, item) for every text in flows.yml: each is a dict with text and sources."""

@@ -21,7 +21,8 @@ textstat.set_lang("nl")
 SAMPLE_RELATION = "moeder"
 # values the actions fill in at run time, for scoring dialogue texts
 DIALOGUE_SAMPLES = {
-    "plaats": "Utrecht", "regio": "Utrecht", "zorgkantoor": "Zilveren Kruis Zorgkantoor",
+    "plaats": "Utrecht", "regio": "Utrecht", "zorgkantoor": "Zilveren Kruis Zorgkantoor", "regio_jaar": "2025",
+    "zorgkantoor_jaar": "2016",
     "ontvanger": "Zorgkantoor Voorbeeldregio", "referentie": "WLZ-7K3M-Q9", "verwachting": "binnen 2 werkdagen",
     "samenvatting": "- Onderwerpen: Wat is een pgb?\n- Over wie: uw moeder\n- Contact: bellen", "waarde": "pgb",
     "flow": "de keuzehulp", "nummer": "3", "totaal": "9", "titel": "De keuze",

@@ -101,11 +101,46 @@ def test_unknown_term_asks_again() -> None:
     assert reply.text.startswith("Dat woord ken ik niet.")
 
 
-def test_place_lookup_names_region_and_says_list_is_dated() -> None:
-    region = content().regions[0]
-    place = region["places"][0]
-    reply = choose_reply("ask_which_care_office", {"plaats": place}, None)
-    assert region["zorgkantoor"] in reply.text and "2016" in reply.text
+def test_place_lookup_names_region_and_both_years() -> None:
+    reply = choose_reply("ask_which_care_office", {"plaats": "hoofddorp"}, None)
+    assert reply.text == ("Hoofddorp hoort bij de zorgkantoorregio Amstelland en De Meerlanden. Zo deelt "
+                          "het CBS de regio's in (2025). In 2016 deed Stichting Wlz-uitvoerder Zorg en "
+                          "Zekerheid daar het werk van het zorgkantoor. Dat kan veranderd zijn. Uw "
+                          "zorgverzekeraar weet het zeker.")
+
+
+def test_every_gemeente_is_in_exactly_one_region() -> None:
+    gemeenten = [g for region in content().regions for g in region["gemeenten"]]
+    assert len(gemeenten) == 342 and len(set(gemeenten)) == 342
+    assert len(content().regions) == 31
+
+
+@pytest.mark.parametrize("text, place, region", [
+    ("welk zorgkantoor hoort bij Zeist", "zeist", "Utrecht"),
+    ("ik woon in Den Haag", "den haag", "Haaglanden"),
+    ("mijn moeder woont in 's-Hertogenbosch", "'s-hertogenbosch", "Noordoost-Brabant"),
+    ("zorgkantoor voor Súdwest-Fryslân?", "sudwest-fryslan", "Friesland"),
+    ("wij wonen in almere", "almere", "'t Gooi"),
+])
+def test_any_gemeente_in_a_message_is_found(text: str, place: str, region: str) -> None:
+    assert content().find_place(text) == place
+    assert [r["name"] for r in content().regions_for(place)] == [region]
+
+
+def test_a_name_in_two_regions_shows_both() -> None:
+    reply = content().which_care_office("Bergen")
+    assert reply.text.startswith("Er zijn meer plaatsen die Bergen heten.")
+    assert "zorgkantoorregio Noord- en Midden-Limburg" in reply.text
+    assert "zorgkantoorregio Noord-Holland Noord" in reply.text
+
+
+def test_a_zorgkantoor_sets_the_current_organisation_per_region() -> None:
+    from actions.content import Content
+
+    registry = Content()
+    registry.apply_settings({"zorgkantoren_per_regio": {"jaar": 2026, "namen": {"Utrecht": "Zorgkantoor Utrecht"}}})
+    assert "In 2026 deed Zorgkantoor Utrecht daar het werk" in registry.which_care_office("Zeist").text
+    assert "In 2016 deed" in registry.which_care_office("Delft").text
 
 
 def test_unknown_place_refers_to_insurer() -> None:
@@ -228,9 +263,16 @@ def fallback_run(intent: str, text: str, entities: list[dict], slots: dict | Non
 def test_a_town_name_alone_gets_its_zorgkantoor_not_a_fallback():
     events, messages = fallback_run("inform", "Tilburg", [{"entity": "plaats", "value": "Tilburg"}],
                                     {"fallback_count": 1})
-    assert "Tilburg hoort bij de regio Midden-Brabant" in messages[0]["text"]
+    assert messages[0]["text"].startswith("Tilburg hoort bij de zorgkantoorregio Midden-Brabant.")
     assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 0} in events
     assert messages[-1]["custom"] == {"topic": "ask_which_care_office"}
+
+
+def test_any_gemeente_answers_the_question_for_a_place_but_not_out_of_the_blue():
+    asked = fallback_run("inform", "Zeist", [], {"last_answer": "which_care_office"})[1]
+    assert asked[0]["text"].startswith("Zeist hoort bij de zorgkantoorregio Utrecht.")
+    unasked = fallback_run("inform", "ik doe mijn best", [])[1]
+    assert "hoort bij de zorgkantoorregio" not in unasked[0]["text"]
 
 
 def test_a_form_answer_outside_a_form_gets_topic_suggestions():
