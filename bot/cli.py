@@ -5,8 +5,9 @@
   python -m bot.cli purge [--days N]        delete what is older than the retention period (daily cron)
   python -m bot.cli erase WLZ-XXXX-XX       delete everything of one person, by reference number
 
-Rasa's own tracker store keeps the raw conversation; with RASA_TRACKER_DB_URL set
-(the SQL tracker store of production) purge and erase clean it too.
+purge and erase clean Rasa's tracker store (RASA_TRACKER_DB_URL) too, first; when it cannot
+be reached they stop with a message and exit code 2, and delete nothing. purge keeps the
+conversations of handoffs that are still open.
 """
 from __future__ import annotations
 
@@ -14,27 +15,15 @@ import argparse
 import getpass
 import os
 import sys
-from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings, get_settings
 from bot.staff.auth import ROLES, hash_password
 from bot.store.database import make_engine, migrate, session_factory
-from bot.store.models import AuditLog, Conversation, Handoff, Organisation, StaffUser
-
-
-def _tracker_delete(where: str, **params) -> int:
-    url = os.environ.get("RASA_TRACKER_DB_URL")
-    if not url:
-        return 0
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            return connection.execute(text(f"DELETE FROM events WHERE {where}"), params).rowcount or 0
-    finally:
-        engine.dispose()
+from bot.store.models import Organisation, StaffUser
+from bot.store.retention import TrackerEvents, TrackerUnavailable, erase, purge
 
 
 def add_staff(session: Session, username: str, role: str, password: str, name: str | None = None,
@@ -54,38 +43,6 @@ def add_staff(session: Session, username: str, role: str, password: str, name: s
     session.add(user)
     session.commit()
     return user
-
-
-def purge(session: Session, days: int, now: datetime | None = None) -> dict[str, int]:
-    """Delete conversations (with messages, handoffs, plans, notes) older than `days`."""
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
-    ids = list(session.scalars(select(Conversation.id).where(Conversation.created_at < cutoff)))
-    counted = {"conversations": len(ids), "handoffs": 0}
-    if ids:
-        counted["handoffs"] = session.execute(delete(Handoff).where(Handoff.conversation_id.in_(ids))).rowcount
-        for conversation in session.scalars(select(Conversation).where(Conversation.id.in_(ids))):
-            session.delete(conversation)  # messages by ORM cascade, plans by ON DELETE CASCADE
-    session.add(AuditLog(actor="systeem", action="bewaartermijn",
-                         detail=f"{counted['conversations']} gesprekken, {counted['handoffs']} overdrachten"))
-    session.commit()
-    counted["tracker_events"] = _tracker_delete("timestamp < :cutoff", cutoff=cutoff.timestamp())
-    return counted
-
-
-def erase(session: Session, reference: str) -> bool:
-    """Delete the conversation behind a reference number, and everything linked to it."""
-    handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.strip().upper()))
-    if handoff is None:
-        return False
-    conversation_id = handoff.conversation_id
-    session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id))
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is not None:
-        session.delete(conversation)
-    session.add(AuditLog(actor="systeem", action="gewist", detail=f"op verzoek, referentie {reference.upper()}"))
-    session.commit()
-    _tracker_delete("sender_id = :sender", sender=conversation_id)
-    return True
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
@@ -117,14 +74,19 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
                     return 2
                 print(f"Medewerker {user.username} ({user.role}) aangemaakt.")
             elif args.command == "purge":
-                counted = purge(session, args.days or settings.retention_days)
+                counted = purge(session, args.days or settings.retention_days,
+                                TrackerEvents(settings.rasa_tracker_db_url))
                 print(f"Verwijderd: {counted['conversations']} gesprekken, {counted['handoffs']} overdrachten, "
-                      f"{counted['tracker_events']} Rasa-gebeurtenissen.")
+                      f"{counted['tracker_events']} Rasa-gebeurtenissen. Bewaard met een open overdracht: "
+                      f"{counted['kept_open']}.")
             else:
-                if not erase(session, args.reference):
+                if not erase(session, args.reference, TrackerEvents(settings.rasa_tracker_db_url)):
                     print("Geen overdracht met dit referentienummer.", file=sys.stderr)
                     return 1
                 print("Alle gegevens bij dit referentienummer zijn verwijderd.")
+    except TrackerUnavailable as error:
+        print(f"{error} Er is niets verwijderd.", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     return 0

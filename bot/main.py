@@ -4,6 +4,7 @@ Run: uvicorn bot.main:create_app --factory
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 import uuid
@@ -38,6 +39,7 @@ from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
 from bot.store.models import Conversation, Message, Plan
+from bot.store.retention import TrackerEvents, TrackerUnavailable, purge
 from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY_TEXT
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,23 @@ def clean_text(text: str) -> str:
     return "".join(c for c in text if c in KEEP or unicodedata.category(c) not in ("Cc", "Cf")).strip()
 
 
+async def purge_on_schedule(sessions, settings: Settings) -> None:
+    """The retention purge of `python -m bot.cli purge`, at start and then every few hours
+    (the production profile sets PURGE_EVERY_HOURS; several workers purging is harmless)."""
+    def run() -> dict[str, int]:
+        with sessions() as session:
+            return purge(session, settings.retention_days, TrackerEvents(settings.rasa_tracker_db_url))
+
+    while True:
+        try:
+            counted = await run_in_threadpool(run)
+            log.info("retention purge: %d conversations, %d tracker events deleted",
+                     counted["conversations"], counted["tracker_events"])
+        except (TrackerUnavailable, SQLAlchemyError) as error:
+            log.error("retention purge failed, nothing deleted: %s", type(error).__name__)
+        await asyncio.sleep(settings.purge_every_hours * 3600)
+
+
 def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -74,7 +93,11 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         sync_organisations(app.state.sessions, settings.content_dir / "organisations.yml")
         app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
         warm_up_redaction()
+        purging = (asyncio.create_task(purge_on_schedule(app.state.sessions, settings))
+                   if settings.purge_every_hours else None)
         yield
+        if purging:
+            purging.cancel()
         if rasa is None:  # a client handed in (tests) belongs to the caller
             await app.state.rasa.close()
         engine.dispose()

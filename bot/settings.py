@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     # conversations, handoffs and plans older than this are deleted by `python -m bot.cli purge`
     retention_days: int = Field(30, ge=1)
+    # Rasa's tracker store (endpoints.yml): purge and erase clean it too
+    rasa_tracker_db_url: str = f"sqlite:///{ROOT / 'var' / 'rasa_tracker.db'}"
+    # run the purge from the service every this many hours (0: only by hand or cron)
+    purge_every_hours: float = Field(0, ge=0)
     staff_session_hours: float = Field(8.0, gt=0)
     lockout_after_failures: int = Field(5, ge=1)
     lockout_minutes: int = Field(15, ge=1)

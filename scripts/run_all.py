@@ -93,15 +93,28 @@ def services(ports: dict[str, int] | None = None, endpoints: str = "endpoints.ym
     ]
 
 
-def start_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
-    """All three processes on other ports with a database in `work` (benchmarks); logs go there too."""
+def endpoints_text(actions_port: int, tracker_db: Path) -> str:
+    """Rasa's endpoints: the action server, and the private SQL tracker store (as endpoints.yml)."""
+    return (f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+            f'tracker_store:\n  type: dialogue_store.tracker_store.PrivateSQLTrackerStore\n'
+            f'  dialect: "sqlite"\n  db: "{tracker_db}"\n')
+
+
+def prepare_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None
+                  ) -> tuple[list[Service], dict[str, str]]:
+    """The three processes on other ports, with their databases in `work` (tests, benchmarks)."""
     endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports["actions"]}/webhook"\n')
+    endpoints.write_text(endpoints_text(ports["actions"], work / "rasa_tracker.db"))
     env = environment()
     env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": f"http://127.0.0.1:{ports['web']}",
                 "RASA_URL": f"http://127.0.0.1:{ports['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
-                **(extra_env or {})})
-    started = services(ports, endpoints=str(endpoints))
+                "RASA_TRACKER_DB_URL": f"sqlite:///{work / 'rasa_tracker.db'}", **(extra_env or {})})
+    return services(ports, endpoints=str(endpoints)), env
+
+
+def start_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
+    """All three processes on other ports with a database in `work` (benchmarks); logs go there too."""
+    started, env = prepare_stack(ports, work, extra_env)
     for service in started:
         service.start(env, log_dir=work)
     deadline = time.monotonic() + STARTUP_TIMEOUT

@@ -17,8 +17,8 @@ step "Conversation tests (tests/stories), NLU and dialogue together"
 $RASA/rasa test core --model models/wlz.tar.gz --stories tests/stories \
   --e2e --fail-on-prediction-errors --out results/stories --quiet
 
-step "Unit tests: actions, dialogue logic and spaCy pipeline (Python 3.10)"
-$RASA/python -m pytest tests/actions tests/nlp -q -p no:cacheprovider --junitxml=results/actions.xml
+step "Unit tests: actions, dialogue logic, tracker store and spaCy pipeline (Python 3.10)"
+$RASA/python -m pytest tests/actions tests/nlp tests/dialogue_store -q -p no:cacheprovider --junitxml=results/actions.xml
 
 step "Unit tests: content, web service and store (Python 3.11)"
 $WEB/python -m pytest tests/content tests/service -q -p no:cacheprovider --junitxml=results/web.xml

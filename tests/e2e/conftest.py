@@ -7,7 +7,6 @@ Screenshots go to artifacts/screenshots/ (not committed) so anyone can look.
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -50,13 +49,8 @@ def stack(tmp_path_factory):
     if busy:
         pytest.fail(f"ports for the browser tests are in use: {busy}")
     work = tmp_path_factory.mktemp("stack")
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{PORTS["actions"]}/webhook"\n')
     base = f"http://127.0.0.1:{PORTS['web']}"
-    env = run_all.environment()
-    env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": base, "PUBLIC_URL": base,
-                "RASA_URL": f"http://127.0.0.1:{PORTS['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24)})
-    services = run_all.services(PORTS, endpoints=str(endpoints))
+    services, env = run_all.prepare_stack(PORTS, work, {"PUBLIC_URL": base})
     for service in services:
         service.start(env, log_dir=work)
     try:

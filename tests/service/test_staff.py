@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from bot import cli
+from bot.store import retention
 from bot.main import create_app
 from bot.presence import is_open
 from bot.rasa_client import RasaClient
@@ -341,32 +342,86 @@ def test_plan_answers_that_are_too_long_are_refused_in_dutch(app_client: TestCli
 
 
 # -- retention and erasure --------------------------------------------------------------
-def test_purge_deletes_what_is_older_than_the_retention_period(app_client: TestClient) -> None:
+@pytest.fixture
+def tracker(tmp_path) -> retention.TrackerEvents:
+    """Rasa's events table as its SQL tracker store makes it, with rows of three conversations."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = create_engine(url)
+    old = (datetime.now(timezone.utc) - timedelta(days=40)).timestamp()
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR, "
+                                "type_name VARCHAR, timestamp FLOAT, intent_name VARCHAR, "
+                                "action_name VARCHAR, data TEXT)"))
+        for sender, at in (("conv-old", old), ("conv-open", old), ("conv-new", datetime.now().timestamp())):
+            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                                    "VALUES (:s, 'user', :t, '{}')"), {"s": sender, "t": at})
+    engine.dispose()
+    return retention.TrackerEvents(url)
+
+
+def tracker_senders(events: retention.TrackerEvents) -> list[str]:
+    engine = create_engine(events.url)
+    with engine.connect() as connection:
+        senders = sorted(r[0] for r in connection.execute(text("SELECT sender_id FROM events")))
+    engine.dispose()
+    return senders
+
+
+def test_purge_deletes_what_is_older_than_the_retention_period_but_keeps_open_handoffs(
+        app_client: TestClient, tracker) -> None:
     app_client.post("/internal/plans", json=plan_body("conv-old"), headers=AUTH)
-    new_handoff(app_client, "conv-old")
+    done = new_handoff(app_client, "conv-old")
+    new_handoff(app_client, "conv-open")  # nobody has acted on it yet
     new_handoff(app_client, "conv-new")
     with sessions(app_client) as session:
-        session.get(Conversation, "conv-old").created_at = datetime.now(timezone.utc) - timedelta(days=31)
+        session.scalar(select(Handoff).where(Handoff.reference == done)).status = "afgerond"
+        for old in ("conv-old", "conv-open"):
+            session.get(Conversation, old).created_at = datetime.now(timezone.utc) - timedelta(days=31)
         session.commit()
-        counted = cli.purge(session, days=30)
-    assert counted["conversations"] == 1 and counted["handoffs"] == 1
+        counted = retention.purge(session, 30, tracker)
+    assert counted == {"conversations": 1, "handoffs": 1, "kept_open": 1, "tracker_events": 1}
     with sessions(app_client) as session:
-        assert [c.id for c in session.scalars(select(Conversation))] == ["conv-new"]
+        assert sorted(c.id for c in session.scalars(select(Conversation))) == ["conv-new", "conv-open"]
         assert session.scalars(select(Plan)).all() == []
-        assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-new"]
+    assert tracker_senders(tracker) == ["conv-new", "conv-open"]
 
 
-def test_erase_by_reference_removes_one_person_only(app_client: TestClient) -> None:
-    app_client.post("/api/chat", json={"conversation_id": "conv-x", "message": "hallo"})
+def test_purge_and_erase_refuse_clearly_without_the_tracker_database(app_client: TestClient, tmp_path) -> None:
     reference = new_handoff(app_client, "conv-x")
-    new_handoff(app_client, "conv-y")
+    with pytest.raises(retention.TrackerUnavailable, match="niet ingesteld"):
+        retention.TrackerEvents("")
+    missing = retention.TrackerEvents(f"sqlite:///{tmp_path / 'leeg.db'}")
     with sessions(app_client) as session:
-        assert cli.erase(session, reference.lower())
-        assert not cli.erase(session, "WLZ-0000-00")
+        session.get(Conversation, "conv-x").created_at = datetime.now(timezone.utc) - timedelta(days=31)
+        session.commit()
+        with pytest.raises(retention.TrackerUnavailable, match="geen tabel 'events'"):
+            retention.purge(session, 30, missing)
+        with pytest.raises(retention.TrackerUnavailable):
+            retention.erase(session, reference, missing)
+    with sessions(app_client) as session:  # nothing was deleted: a second try still finds it all
+        assert session.get(Conversation, "conv-x") is not None
+        assert session.scalar(select(Handoff).where(Handoff.reference == reference)) is not None
+
+
+def test_the_cli_says_what_is_wrong_and_deletes_nothing(app_client: TestClient, tmp_path, capsys) -> None:
+    settings = Settings(database_url=app_client.app.state.settings.database_url,
+                        rasa_tracker_db_url=f"sqlite:///{tmp_path / 'leeg.db'}")
+    assert cli.main(["purge"], settings=settings) == 2
+    assert "Er is niets verwijderd." in capsys.readouterr().err
+
+
+def test_erase_by_reference_removes_one_person_only(app_client: TestClient, tracker) -> None:
+    app_client.post("/api/chat", json={"conversation_id": "conv-old", "message": "hallo"})
+    reference = new_handoff(app_client, "conv-old")
+    new_handoff(app_client, "conv-new")
     with sessions(app_client) as session:
-        assert session.get(Conversation, "conv-x") is None
-        assert session.scalars(select(Message).where(Message.conversation_id == "conv-x")).all() == []
-        assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-y"]
+        assert retention.erase(session, reference.lower(), tracker)
+        assert not retention.erase(session, "WLZ-0000-00", tracker)
+    with sessions(app_client) as session:
+        assert session.get(Conversation, "conv-old") is None
+        assert session.scalars(select(Message).where(Message.conversation_id == "conv-old")).all() == []
+        assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-new"]
+    assert tracker_senders(tracker) == ["conv-new", "conv-open"]
 
 
 def test_cli_refuses_a_short_password_and_an_oco_user_without_organisation(app_client: TestClient) -> None:
