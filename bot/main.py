@@ -28,6 +28,7 @@ from bot.live import citizen_channel, make_hub, staff_channel
 from bot.staff import api as staff_api
 from bot.staff import admin, insights
 from bot.staff.admin import effective_settings, file_settings
+from bot.clients import client_key
 from bot.contact import no_answer_message, unavailable_message
 from bot.guard import GuardMiddleware
 from bot.organisations import sync_organisations
@@ -167,7 +168,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             raise DutchError(422, f"Uw bericht is te lang. Houd het korter dan "
                                   f"{settings.max_message_length} tekens.")
         conversation_id = body.conversation_id or str(uuid.uuid4())
-        client = request.client.host if request.client else "onbekend"
+        client = client_key(request, settings.trusted_proxies)
         limiter = request.app.state.limiter
         if not (await limiter.hit(f"client:{client}", settings.rate_per_client, 60)
                 and await limiter.hit(f"conv:{conversation_id}", settings.rate_per_conversation, 60)):

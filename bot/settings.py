@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # public chat API: messages per minute per conversation and per client address
     rate_per_conversation: int = Field(20, ge=1)
     rate_per_client: int = Field(60, ge=1)
+    # reverse proxies whose X-Forwarded-For is believed (comma-separated CIDR ranges); empty: none,
+    # every request counts for the address that connects (bot/clients.py)
+    trusted_proxies: str = ""
     # shared rate-limit counts for several web processes; empty: counted in this process
     redis_url: str = ""
     max_body_bytes: int = Field(64_000, ge=1024)

@@ -149,6 +149,34 @@ def test_rate_limit_per_client_address(tmp_path) -> None:
         assert codes == [200, 200, 429]
 
 
+def test_rate_limit_behind_a_trusted_proxy_counts_each_citizen(tmp_path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}", rate_per_conversation=100,
+                        rate_per_client=2, trusted_proxies="10.0.0.0/8")
+    rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
+    app = create_app(settings, rasa=rasa)
+    with TestClient(app, client=("10.0.0.5", 4000)) as proxy:
+        def send(forwarded: str) -> int:
+            return proxy.post("/api/chat", json={"message": "hallo"},
+                              headers={"X-Forwarded-For": forwarded}).status_code
+        # one person sending many messages uses up only their own bucket
+        assert [send("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+        assert send("198.51.100.20") == 200
+        # the right-most untrusted hop is the citizen: a forged first entry changes nothing
+        assert send("198.51.100.99, 203.0.113.7") == 429
+        # an IPv6 household counts per /64
+        assert [send(f"2001:db8:1:2::{n}") for n in (1, 2, 3)] == [200, 200, 429]
+
+
+def test_a_forwarded_header_from_an_untrusted_peer_is_ignored(tmp_path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}", rate_per_conversation=100,
+                        rate_per_client=2, trusted_proxies="10.0.0.0/8")
+    rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
+    with TestClient(create_app(settings, rasa=rasa), client=("192.0.2.50", 4000)) as direct:
+        codes = [direct.post("/api/chat", json={"message": "hallo"},
+                             headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(3)]
+    assert codes == [200, 200, 429]  # a new forged address per message does not escape the limit
+
+
 def test_rate_limit_counts_are_shared_through_redis(tmp_path, redis_url: str) -> None:
     # two web processes behind a load balancer: the second sees what the first counted
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}", redis_url=redis_url,
