@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import internal
-from bot.live import citizen_channel, make_hub, staff_channel
+from bot.live import StreamCap, citizen_channel, last_event_id, make_hub, staff_channel
 from bot.staff import api as staff_api
 from bot.staff import admin, insights
 from bot.staff.admin import effective_settings, file_settings
@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                   description="Chat-API van de Wlz-wegwijzer van het zorgkantoor.")
     app.state.settings = settings
     app.state.live = make_hub(settings.redis_url)
+    app.state.streams = StreamCap(settings.max_streams_per_client)
     app.state.limiter = make_limiter(settings.redis_url)
     app.state.turns = TurnLocks(settings.redis_url)
     if settings.widget_origin_list:
@@ -259,8 +260,15 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         """Messages from an adviser during a live takeover, and switches between bot and person."""
         if len(conversation_id) > 64:
             raise DutchError(404, "Dit gesprek bestaat niet.")
-        return StreamingResponse(request.app.state.live.stream(citizen_channel(conversation_id)),
-                                 media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+        key = client_key(request, settings.trusted_proxies)
+        streams = request.app.state.streams
+        if not streams.acquire(key):
+            raise DutchError(429, "Dit gesprek staat in te veel vensters open. Sluit er een paar en "
+                                  "laad de pagina opnieuw.", headers={"Retry-After": "30"})
+        stream = request.app.state.live.stream(citizen_channel(conversation_id),
+                                               last_event_id(request.headers.get("last-event-id")))
+        return StreamingResponse(streams.guard(key, stream), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
 
     @app.get("/plan/{token}", response_class=HTMLResponse, include_in_schema=False)
     async def plan_page(token: str, request: Request) -> HTMLResponse:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # reverse proxies whose X-Forwarded-For is believed (comma-separated CIDR ranges); empty: none,
     # every request counts for the address that connects (bot/clients.py)
     trusted_proxies: str = ""
+    # open live-event streams per client address and web process (one per open chat window)
+    max_streams_per_client: int = Field(8, ge=1)
     # shared rate-limit counts for several web processes; empty: counted in this process
     redis_url: str = ""
     max_body_bytes: int = Field(64_000, ge=1024)

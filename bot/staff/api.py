@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.live import citizen_channel, staff_channel
+from bot.live import citizen_channel, last_event_id, staff_channel
 from bot.redaction import redact
 from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, login, logout
 from bot.store.models import AuditLog, Conversation, Handoff, HandoffNote, Message, Organisation, Plan, StaffUser
@@ -360,5 +360,6 @@ async def staff_events(reference: str, request: Request, staff: Staff = Depends(
         if not is_live_here(conversation, handoff) or conversation.taken_over_by != staff.id:
             raise HTTPException(409, "Neem het gesprek eerst over.")  # no listening in on someone else's chat
         conversation_id = conversation.id
-    return StreamingResponse(request.app.state.live.stream(staff_channel(conversation_id)),
+    return StreamingResponse(request.app.state.live.stream(staff_channel(conversation_id),
+                                                           last_event_id(request.headers.get("last-event-id"))),
                              media_type="text/event-stream", headers={"Cache-Control": "no-store"})

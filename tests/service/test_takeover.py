@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import queue
+import uuid
 import socket
 import threading
 import time
@@ -157,3 +158,13 @@ def test_a_second_adviser_cannot_take_over_a_conversation_in_use(server) -> None
     # nor can a colleague end it, or listen in
     assert bram.post(f"/staff/api/handoffs/{reference}/release", headers=bram_csrf).status_code == 409
     assert bram.get(f"/staff/api/handoffs/{reference}/events").status_code == 409
+
+
+def test_one_address_cannot_open_event_streams_without_end(server) -> None:
+    base, app, _ = server
+    limit = app.state.settings.max_streams_per_client
+    conversation = uuid.uuid4().hex
+    for _ in range(limit):
+        listen(f"{base}/api/chat/{conversation}/events")
+    refused = httpx.get(f"{base}/api/chat/{conversation}/events", timeout=5)
+    assert refused.status_code == 429 and "te veel vensters" in refused.json()["detail"]
