@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     staff_session_hours: float = Field(8.0, gt=0)
     lockout_after_failures: int = Field(5, ge=1)
     lockout_minutes: int = Field(15, ge=1)
+    # staff sign-in attempts per minute, per address and in total (checked before the password)
+    login_rate_per_address: int = Field(10, ge=1)
+    login_rate_total: int = Field(100, ge=1)
     # public chat API: messages per minute per conversation and per client address
     rate_per_conversation: int = Field(20, ge=1)
     rate_per_client: int = Field(60, ge=1)

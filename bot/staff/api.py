@@ -15,10 +15,12 @@ import yaml
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.clients import client_key
 from bot.live import citizen_channel, last_event_id, staff_channel
 from bot.redaction import redact
 from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, login, logout
@@ -66,13 +68,20 @@ class LoginIn(BaseModel):
 
 
 @router.post("/login")
-def sign_in(body: LoginIn, request: Request, response: Response) -> dict:
+async def sign_in(body: LoginIn, request: Request, response: Response) -> dict:
     settings = request.app.state.settings
-    with request.app.state.sessions() as session:
-        try:
-            cookie, staff = login(session, settings, body.username, body.password)
-        except LoginFailed as failed:
-            raise HTTPException(401, failed.message)
+    limiter = request.app.state.limiter
+    # before any password check: per address (spraying from one place) and overall (from many)
+    address = client_key(request, settings.trusted_proxies)
+    if not (await limiter.hit(f"login:{address}", settings.login_rate_per_address, 60)
+            and await limiter.hit("login:all", settings.login_rate_total, 60)):
+        raise HTTPException(429, "Te veel inlogpogingen. Wacht een minuut en probeer het opnieuw.",
+                            headers={"Retry-After": "60"})
+    try:
+        cookie, staff = await run_in_threadpool(login, request.app.state.sessions, settings,
+                                                body.username, body.password)
+    except LoginFailed as failed:
+        raise HTTPException(401, failed.message)
     response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", path="/",
                         secure=settings.public_url.startswith("https"),
                         max_age=int(settings.staff_session_hours * 3600))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from fastapi import HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
@@ -68,43 +69,59 @@ class LoginFailed(Exception):
         self.message = message
 
 
-WRONG = "Gebruikersnaam of wachtwoord klopt niet."
-LOCKED = "Dit account is tijdelijk geblokkeerd na te veel pogingen. Probeer het over {minutes} minuten opnieuw."
+# One answer for every failure (wrong password, unknown name, locked account): it must not tell
+# anyone which names exist or which accounts an attacker has locked.
+FAILED = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na te veel pogingen "
+          "is een account {minutes} minuten geblokkeerd.")
+# argon2 takes 64 MiB and a core per check: a few at a time, so a burst of sign-ins cannot
+# starve the chat of memory and threads
+_verifying = threading.BoundedSemaphore(2)
 
 
-def login(session: Session, settings: Settings, username: str, password: str) -> tuple[str, Staff]:
-    """Check the password; return a new session's cookie value. Counts failures, locks after too many."""
-    user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
-    now = utcnow()
-    if user is None or not user.active:
+def _verify(password_hash: str, password: str) -> bool:
+    with _verifying:
         try:
-            hasher.verify(_DUMMY_HASH, password)
-        except VerifyMismatchError:
-            pass
-        raise LoginFailed(WRONG)
-    locked_until = aware(user.locked_until)
+            return hasher.verify(password_hash, password)
+        except (VerifyMismatchError, InvalidHashError):
+            return False
+
+
+def login(sessions, settings: Settings, username: str, password: str) -> tuple[str, Staff]:
+    """Check the password; return a new session's cookie value. Counts failures atomically and
+    locks the account after too many. No database connection is held while the hash is checked."""
+    failed = LoginFailed(FAILED.format(minutes=settings.lockout_minutes))
+    now = utcnow()
+    with sessions() as session:
+        found = session.execute(select(StaffUser.id, StaffUser.password_hash, StaffUser.active,
+                                       StaffUser.locked_until)
+                                .where(StaffUser.username == username.strip().lower())).first()
+    if found is None or not found.active:
+        _verify(_DUMMY_HASH, password)  # the same time as a real check
+        raise failed
+    locked_until = aware(found.locked_until)
+    right = _verify(found.password_hash, password)
     if locked_until and locked_until > now:
-        raise LoginFailed(LOCKED.format(minutes=settings.lockout_minutes))
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.lockout_after_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
+        raise failed
+    with sessions() as session:
+        if not right:
+            count = session.execute(update(StaffUser).where(StaffUser.id == found.id)
+                                    .values(failed_logins=StaffUser.failed_logins + 1)
+                                    .returning(StaffUser.failed_logins)).scalar_one()
+            if count >= settings.lockout_after_failures:
+                session.execute(update(StaffUser).where(StaffUser.id == found.id).values(
+                    failed_logins=0, locked_until=now + timedelta(minutes=settings.lockout_minutes)))
             session.commit()
-            raise LoginFailed(LOCKED.format(minutes=settings.lockout_minutes))
+            raise failed
+        user = session.get(StaffUser, found.id)
+        if hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hasher.hash(password)
+        user.failed_logins, user.locked_until, user.last_seen_at = 0, None, now
+        cookie = secrets.token_urlsafe(32)
+        row = StaffSession(id=_digest(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
+                           expires_at=now + timedelta(hours=settings.staff_session_hours))
+        session.add(row)
         session.commit()
-        raise LoginFailed(WRONG)
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    user.failed_logins, user.locked_until, user.last_seen_at = 0, None, now
-    cookie = secrets.token_urlsafe(32)
-    row = StaffSession(id=_digest(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
-                       expires_at=now + timedelta(hours=settings.staff_session_hours))
-    session.add(row)
-    session.commit()
-    return cookie, _staff(user, row)
+        return cookie, _staff(user, row)
 
 
 def _staff(user: StaffUser, row: StaffSession) -> Staff:

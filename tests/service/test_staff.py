@@ -86,20 +86,66 @@ def test_sign_in_sets_an_httponly_cookie_and_hashes_the_password(app_client: Tes
     assert PASSWORD not in user.password_hash and user.password_hash.startswith("$argon2")
 
 
+FAILED = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na te veel pogingen "
+          "is een account 15 minuten geblokkeerd.")
+
+
 def test_wrong_password_then_lockout_even_for_the_right_one(app_client: TestClient) -> None:
     make_staff(app_client, "anne")
-    for _ in range(2):
+    for _ in range(3):  # lockout_after_failures=3 in this fixture
         wrong = app_client.post("/staff/api/login", json={"username": "anne", "password": "fout wachtwoord"})
-        assert wrong.status_code == 401 and wrong.json()["detail"] == "Gebruikersnaam of wachtwoord klopt niet."
-    locked = app_client.post("/staff/api/login", json={"username": "anne", "password": "fout wachtwoord"})
-    assert "geblokkeerd" in locked.json()["detail"]
+        assert wrong.status_code == 401 and wrong.json()["detail"] == FAILED
     right = app_client.post("/staff/api/login", json={"username": "anne", "password": PASSWORD})
-    assert right.status_code == 401 and "geblokkeerd" in right.json()["detail"]
+    assert right.status_code == 401 and right.json()["detail"] == FAILED
+    with sessions(app_client) as session:
+        assert session.scalar(select(StaffUser.locked_until)) is not None
 
 
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(app_client: TestClient) -> None:
     response = app_client.post("/staff/api/login", json={"username": "niemand", "password": "iets"})
-    assert response.status_code == 401 and response.json()["detail"] == "Gebruikersnaam of wachtwoord klopt niet."
+    assert response.status_code == 401 and response.json()["detail"] == FAILED
+
+
+def test_sign_in_is_limited_per_address_and_overall_before_any_password_check(database_url: str) -> None:
+    settings = Settings(database_url=database_url, internal_api_token=TOKEN, login_rate_per_address=3,
+                        login_rate_total=5, lockout_after_failures=100, trusted_proxies="10.0.0.0/8")
+    with TestClient(create_app(settings), base_url="https://testserver", client=("10.0.0.2", 1)) as proxy:
+        with sessions(proxy) as session:
+            cli.add_staff(session, "anne", "adviseur", PASSWORD)
+
+        def attempt(address: str, password: str = "fout wachtwoord") -> int:
+            return proxy.post("/staff/api/login", json={"username": "anne", "password": password},
+                              headers={"X-Forwarded-For": address}).status_code
+
+        # one address spraying: stopped after three tries, even with the right password
+        assert [attempt("203.0.113.1") for _ in range(3)] == [401, 401, 401]
+        assert attempt("203.0.113.1", PASSWORD) == 429
+        # many addresses: the overall limit holds too
+        assert [attempt(f"198.51.100.{n}") for n in range(3)] == [401, 401, 429]
+        refused = proxy.post("/staff/api/login", json={"username": "anne", "password": PASSWORD},
+                             headers={"X-Forwarded-For": "192.0.2.9"})
+        assert refused.json()["detail"] == "Te veel inlogpogingen. Wacht een minuut en probeer het opnieuw."
+
+
+def test_parallel_failures_are_all_counted(database_url: str) -> None:
+    """The failure counter is one UPDATE, not read-modify-write: parallel tries cannot lose counts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.staff.auth import LoginFailed, login
+
+    settings = Settings(database_url=database_url, internal_api_token=TOKEN, lockout_after_failures=100)
+    with TestClient(create_app(settings)) as client:
+        with sessions(client) as session:
+            cli.add_staff(session, "anne", "adviseur", PASSWORD)
+
+        def fail(_: int) -> None:
+            with pytest.raises(LoginFailed):
+                login(client.app.state.sessions, settings, "anne", "fout wachtwoord")
+
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(fail, range(12)))
+        with sessions(client) as session:
+            assert session.scalar(select(StaffUser.failed_logins)) == 12
 
 
 def test_staff_api_needs_a_session_and_changes_need_the_csrf_token(app_client: TestClient) -> None:
