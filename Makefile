@@ -41,16 +41,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-# Rasa 3.6 needs Python 3.10; the web service runs on 3.11.
+# Rasa 3.6 needs Python 3.10; the web service runs on 3.11. The redactor reads the name lists
+# of `deduce` (data only, --no-deps: its code wants a `regex` neither environment can have).
 $(RASA_ENV)/.installed: pyproject.toml requirements/rasa.lock
 	@py=$$(scripts/find_python.sh 3.10) && rm -rf $(RASA_ENV) && $$py -m venv $(RASA_ENV)
 	$(RASA_ENV)/bin/pip install -q --upgrade "pip<24.1"
 	$(RASA_ENV)/bin/pip install -q -c requirements/rasa.lock -e '.[rasa,rasa-test]'
+	$(RASA_ENV)/bin/pip install -q --no-deps -c requirements/rasa.lock deduce
 	touch $@
 
 $(WEB_ENV)/.installed: pyproject.toml requirements/web.lock
 	@py=$$(scripts/find_python.sh 3.11) && rm -rf $(WEB_ENV) && $$py -m venv $(WEB_ENV)
 	$(WEB_ENV)/bin/pip install -q -c requirements/web.lock -e '.[web,web-test]'
+	$(WEB_ENV)/bin/pip install -q --no-deps -c requirements/web.lock deduce
 	touch $@
 
 $(SPACY_PIPELINE)/.built: $(RASA_ENV)/.installed $(PIPELINE_INPUTS)

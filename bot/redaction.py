@@ -8,13 +8,18 @@ transcript stays readable for staff: "Bel mij op [TELEFOON]".
 """
 from __future__ import annotations
 
+import importlib.util
+import logging
 import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.matcher import Matcher
+
+log = logging.getLogger(__name__)
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december", "jan", "feb", "mrt", "apr", "jun",
@@ -92,6 +97,42 @@ def iban_valid(text: str) -> bool:
 
 
 @dataclass(frozen=True)
+class NameLists:
+    first: frozenset[str]
+    surnames: frozenset[str]
+    common: frozenset[str]   # lowercase words that are no name where they stand ("wil", "roos")
+
+
+@lru_cache(maxsize=1)
+def name_lists() -> NameLists:
+    """First names and surnames from the lookup lists of `deduce` (Dutch de-identification).
+
+    Only its data is read, not its code: the full library keeps about 1.1 GB of lookup
+    structures per process (measured, benchmarks/reports/redaction.md), and its code needs a
+    newer `regex` than Rasa 3.6 allows. Without the package the redactor still works, with
+    names found after trigger words only.
+    """
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("deduce's name lists are not installed: names are found after trigger words only")
+        return NameLists(frozenset(), frozenset(), frozenset())
+    source = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src"
+
+    def read(*parts: str) -> set[str]:
+        folder = source.joinpath(*parts)
+        items = set((folder / "items.txt").read_text(encoding="utf-8").split("\n"))
+        exceptions = folder / "exceptions.txt"
+        if exceptions.exists():
+            items -= set(exceptions.read_text(encoding="utf-8").split("\n"))
+        return {item.strip() for item in items if item.strip()}
+
+    common = {w.lower() for w in read("whitelist", "lst_common_word") | read("whitelist", "lst_stop_word")
+              | read("whitelist", "lst_eponymous_disease")}
+    return NameLists(frozenset(read("names", "lst_first_name")), frozenset(read("names", "lst_surname")),
+                     frozenset(common))
+
+
+@dataclass(frozen=True)
 class Span:
     start: int
     end: int
@@ -160,7 +201,7 @@ def _token_spans(text: str) -> list[Span]:
         nlp, matcher = _nlp()
         doc = nlp.make_doc(text)
         matches = matcher(doc)
-    spans = []
+    spans = _listed_names(doc)
     for match_id, start, end in matches:
         label = nlp.vocab.strings[match_id]
         # a name: keep the trigger words, redact what follows
@@ -171,6 +212,44 @@ def _token_spans(text: str) -> list[Span]:
         if end - start - trigger_length == 1 and first.lower_.endswith(NOT_NAME_ENDINGS):
             continue  # "ik ben Marokkaans"
         spans.append(Span(first.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM"))
+    return spans
+
+
+TITLES = {"mevrouw", "mevr", "mw", "meneer", "mr", "dhr", "heer", "dokter", "dr", "zuster", "broeder"}
+
+
+def _listed_names(doc) -> list[Span]:
+    """Capitalised first names from the list, with what follows that looks like a surname
+    ("Jannie de Vries"), and surnames after a title ("mevr. de Boer")."""
+    lists = name_lists()
+    if not lists.first:
+        return []
+    not_name = NOT_NAMES | lists.common | _nlp()[0].Defaults.stop_words
+    spans = []
+    index = 0
+    while index < len(doc):
+        token = doc[index]
+        after_title = index > 0 and doc[index - 1].lower_.rstrip(".") in TITLES
+        starts = token.is_title and token.lower_ not in not_name and (
+            token.text in lists.first or (after_title and (token.text in lists.surnames or token.is_title)))
+        if after_title and token.lower_ in PARTICLES:
+            starts = any(t.is_title for t in doc[index + 1:index + 4])
+        if not starts:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(doc):  # the rest of the name: particles and capitalised words
+            following = doc[end]
+            if following.lower_ in PARTICLES and any(t.is_title for t in doc[end + 1:end + 4]):
+                end += 1
+            elif following.is_title and following.lower_ not in not_name:
+                end += 1
+            else:
+                break
+        while end > index + 1 and doc[end - 1].lower_ in PARTICLES:
+            end -= 1
+        spans.append(Span(token.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM"))
+        index = end
     return spans
 
 
@@ -186,7 +265,7 @@ def find_pii(text: str) -> list[Span]:
 
 
 def warm_up() -> None:
-    """Build the pipeline now, not on the first citizen's message."""
+    """Build the pipeline and read the name lists now, not on the first citizen's message."""
     redact("Ik heet Jan de Vries.")
 
 

@@ -122,3 +122,23 @@ def test_a_postcode_is_hidden_but_no_everyday_word_after_a_year() -> None:
 ])
 def test_real_dutch_phrasings(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+def test_the_name_lists_are_installed() -> None:
+    """Without deduce's lists the redactor silently finds far fewer names: make that a failure."""
+    from bot.redaction import name_lists
+
+    lists = name_lists()
+    assert len(lists.first) > 10_000 and len(lists.surnames) > 5_000 and "wil" in lists.common
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Henk belde gisteren over de zorg", "[NAAM] belde gisteren over de zorg"),
+    ("mevr. de Boer woont alleen", "mevr. [NAAM] woont alleen"),
+    ("Vera en Kees komen zondag", "[NAAM] en [NAAM] komen zondag"),
+    ("Wil u mij terugbellen?", "Wil u mij terugbellen?"),
+    ("mijn moeder heeft de ziekte van Parkinson", "mijn moeder heeft de ziekte van Parkinson"),
+    ("Het CIZ en Zilveren Kruis zijn gebeld", "Het CIZ en Zilveren Kruis zijn gebeld"),
+])
+def test_listed_first_names_and_titles(text: str, expected: str) -> None:
+    assert redact(text) == expected
