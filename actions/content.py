@@ -33,6 +33,34 @@ class Button:
         return {"title": self.title, "payload": self.payload}
 
 
+# -- sources (content/sources.yml) -----------------------------------------------------------
+CHECKED_ON = re.compile(r"\bgecontroleerd (\d{4}-\d{2}-\d{2})\b")
+# the assistant's own words or the zorgkantoor's own settings: no fact that needs a source
+OWN_WORDS = ("eigen tekst", "eigen vraag", "contactgegevens", "werking van deze assistent",
+             "de bronnen van de categorieën")
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    kind: str                 # web | document | own | note
+    checked: str | None       # ISO date of the last check, for web pages and documents
+    url: str | None = None
+
+
+def check_source(text: str, documents: list[dict[str, Any]]) -> SourceCheck:
+    """What one line of an item's `sources` is: a dated web page, a registered document, the
+    assistant's own words, or a note (what the sources do not say)."""
+    if text.startswith(("http://", "https://")):
+        found = CHECKED_ON.search(text)
+        return SourceCheck("web", found.group(1) if found else None, text.split()[0])
+    for document in documents:
+        if text.startswith(document["key"]):
+            return SourceCheck("document", str(document.get("checked") or "") or None, document.get("url"))
+    if text.startswith(OWN_WORDS):
+        return SourceCheck("own", None)
+    return SourceCheck("note", None)
+
+
 def place_key(text: str) -> str:
     """A place name as compared: folded, words only ("'s-Hertogenbosch" -> "'s-hertogenbosch")."""
     return " ".join(re.findall(r"[\w'-]+", fold(text)))
@@ -88,6 +116,7 @@ class Content:
         self.regions: list[dict[str, Any]] = self._load("regions.yml").get("regions", [])
         self.flows: dict[str, Any] = self._load("flows.yml")
         self.crisis: dict[str, Any] = self._load("crisis.yml")
+        self.documents: list[dict[str, Any]] = self._load("sources.yml").get("documents", [])
         self._by_id = {item["id"]: item for item in self.answers}
         self._places: dict[str, list[dict[str, Any]]] | None = None
 
@@ -271,6 +300,23 @@ class Content:
         if len(found) > 1:  # "Bergen": in Limburg and in Noord-Holland
             return Reply("\n".join([self.dialogue_text("place_ambiguous", plaats=name), *found]))
         return Reply(found[0])
+
+    def items(self) -> list[tuple[str, dict[str, Any]]]:
+        """(where, item) for every text with sources: answers, glossary, dialogue, flows, crisis."""
+        found = [(f"answers.yml {i['id']}", i) for i in self.answers]
+        found += [(f"glossary.yml {t['id']}", t) for t in self.terms]
+        found += [(f"dialogue.yml {k}", v) for k, v in (self.dialogue.get("texts") or {}).items()]
+        found += list(self.flow_items())
+        crisis = self.crisis or {}
+        found += [(f"crisis.yml {k}", v) for k, v in (crisis.get("categories") or {}).items()]
+        found += [(f"crisis.yml {k}", crisis[k]) for k in ("closing", "check") if k in crisis]
+        return found
+
+    def last_checked(self, item: Mapping[str, Any]) -> str | None:
+        """The newest check date of an item's sources; None when it cites no dated source."""
+        dates = [c.checked for c in (check_source(t, self.documents) for t in item.get("sources") or [])
+                 if c.kind in ("web", "document") and c.checked]
+        return max(dates) if dates else None
 
     def flow_items(self) -> Iterable[tuple[str, dict[str, Any]]]:
         """(where, item) for every text in flows.yml: each is a dict with text and sources."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.content import Content, placeholders_in
+from actions.content import Content, check_source, placeholders_in
 from benchmarks.readability import rendered_texts, score_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,20 +29,33 @@ def answered_by_registry() -> set[str]:
 
 
 def all_items() -> list[tuple[str, dict]]:
-    items = [(f"answers.yml {i['id']}", i) for i in CONTENT.answers]
-    items += [(f"glossary.yml {t['id']}", t) for t in CONTENT.terms]
-    items += [(f"dialogue.yml {k}", v) for k, v in CONTENT.dialogue["texts"].items()]
-    items += list(CONTENT.flow_items())
-    crisis = CONTENT.crisis
-    items += [(f"crisis.yml {k}", v) for k, v in crisis["categories"].items()]
-    items += [("crisis.yml closing", crisis["closing"]), ("crisis.yml check", crisis["check"])]
-    return items
+    return CONTENT.items()
 
 
 @pytest.mark.parametrize("where,item", all_items(), ids=[w for w, _ in all_items()])
 def test_every_item_names_a_source(where: str, item: dict) -> None:
     sources = item.get("sources") or []
     assert sources and all(isinstance(s, str) and s.strip() for s in sources), where
+
+
+@pytest.mark.parametrize("where,item", all_items(), ids=[w for w, _ in all_items()])
+def test_every_fact_has_a_source_with_an_address_and_a_checked_date(where: str, item: dict) -> None:
+    """A web page with the date it was read, or a registered document (content/sources.yml, with
+    its address and check date); only the assistant's own words need neither."""
+    checks = [check_source(s, CONTENT.documents) for s in item.get("sources") or []]
+    undated_pages = [c.url for c in checks if c.kind == "web" and not c.checked]
+    assert not undated_pages, f"{where}: web sources without (gecontroleerd JJJJ-MM-DD): {undated_pages}"
+    if all(c.kind in ("own", "note") for c in checks) and any(c.kind == "own" for c in checks):
+        return  # the assistant's own words
+    assert CONTENT.last_checked(item), f"{where}: no web page or registered document among {item.get('sources')}"
+
+
+def test_every_registered_document_has_an_address_and_a_checked_date() -> None:
+    for document in CONTENT.documents:
+        assert str(document["url"]).startswith("https://") and CHECKED_DATE.fullmatch(str(document["checked"]))
+
+
+CHECKED_DATE = re.compile(r"20\d\d-\d\d-\d\d")
 
 
 CHECKED = re.compile(r"\b(gecontroleerd|checked) 20\d\d-\d\d-\d\d\b")
@@ -109,3 +122,16 @@ def test_b1_readability(scored) -> None:
     assert scored.flesch_douma >= 60, f"{scored.where}: {scored.flesch_douma:.1f}"
     assert scored.words <= 85, f"{scored.where}: {scored.words} words"
     assert scored.words_per_sentence <= 15, f"{scored.where}: {scored.words_per_sentence:.1f}"
+
+
+def test_the_report_lists_texts_checked_more_than_a_year_ago() -> None:
+    import importlib.util
+    from datetime import date
+
+    spec = importlib.util.spec_from_file_location("content_report", ROOT / "scripts" / "content_report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    assert report.stale(CONTENT, date(2026, 12, 6), 12) == ([], [])
+    old, _ = report.stale(CONTENT, date(2028, 1, 1), 12)
+    assert ("2026-12-05", "answers.yml waiting") in old and len(old) > 100
+    assert report.months_between(date(2026, 12, 5), date(2027, 12, 4)) == 11
