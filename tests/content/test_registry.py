@@ -135,3 +135,23 @@ def test_the_report_lists_texts_checked_more_than_a_year_ago() -> None:
     old, _ = report.stale(CONTENT, date(2028, 1, 1), 12)
     assert ("2026-12-05", "answers.yml waiting") in old and len(old) > 100
     assert report.months_between(date(2026, 12, 5), date(2027, 12, 4)) == 11
+
+
+# waiting, money, objections, complaints, care at home, turning 18, representation: the answer
+# always offers a person (issue 19, content review section 4)
+SENSITIVE = ["ask_waiting", "ask_waiting_norms", "ask_own_contribution", "ask_objection", "ask_complaint",
+             "ask_unhappy_with_care", "ask_care_at_home_allowed", "ask_turning_18", "ask_representation",
+             "ask_pgb_duties", "ask_pgb_family_pay", "ask_pgb_control", "ask_pgb_employer", "ask_urgent_route"]
+
+
+@pytest.mark.parametrize("intent", SENSITIVE)
+def test_sensitive_answers_end_with_a_way_to_a_person(intent: str) -> None:
+    general = next(i for i in CONTENT.answers if i["intent"] == intent and not i.get("entity"))
+    assert "request_human" in [b["intent"] for b in general.get("buttons", [])], intent
+
+
+@pytest.mark.parametrize("where,item", all_items(), ids=[w for w, _ in all_items()])
+def test_no_promise_the_zorgkantoor_cannot_keep(where: str, item: dict) -> None:
+    for key in ("text", "text_relative", "more", "more_relative"):
+        text = item.get(key) or ""
+        assert not re.search(r"\\bDan belt het zorgkantoor u\\b|\\bkan ook altijd\\b|\\bkrijgt u een brief\\b", text), where
