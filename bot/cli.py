@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings, get_settings
 from bot.staff.auth import ROLES, hash_password
 from bot.store.database import make_engine, migrate, session_factory
-from bot.store.models import Organisation, StaffUser
+from bot.store.models import AuditLog, Organisation, StaffUser
 from bot.store.retention import TrackerEvents, TrackerUnavailable, erase, purge
 
 
@@ -41,6 +41,7 @@ def add_staff(session: Session, username: str, role: str, password: str, name: s
                      password_hash=hash_password(password), role=role, organisation_id=organisation_id,
                      active=True, failed_logins=0, available=False)
     session.add(user)
+    session.add(AuditLog(actor="systeem", action="account_aangemaakt", detail=f"{user.username} ({role}), via de opdrachtregel"))
     session.commit()
     return user
 

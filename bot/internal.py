@@ -26,9 +26,14 @@ PHONE = re.compile(r"0\d{7,10}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
+def usable_token(token: str) -> bool:
+    """A real secret: long enough and not the example value of deploy/env.example."""
+    return len(token) >= 24 and not token.lower().startswith("change-me")
+
+
 def require_token(request: Request, authorization: str = Header("")) -> None:
     expected = request.app.state.settings.internal_api_token
-    if not expected:
+    if not usable_token(expected):
         raise HTTPException(503, "De interne API is niet ingesteld.")
     given = authorization.removeprefix("Bearer ").strip()
     if not secrets.compare_digest(given.encode(), expected.encode()):

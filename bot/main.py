@@ -5,6 +5,7 @@ Run: uvicorn bot.main:create_app --factory
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 import logging
 import unicodedata
 import uuid
@@ -39,11 +40,14 @@ from bot.redaction import redact, warm_up as warm_up_redaction
 from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages_from_rasa
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
-from bot.store.models import Conversation, Message, Plan
+from bot.store.models import Conversation, Message, Plan, StaffUser
+from bot.staff.auth import aware
 from bot.store.retention import TrackerEvents, TrackerUnavailable, purge
 from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY_TEXT
 
 log = logging.getLogger(__name__)
+TAKEOVER_EXPIRED = ("De medewerker is niet meer in het gesprek. De digitale assistent helpt u weer. Wilt u "
+                    "toch een mens spreken? Vraag dan opnieuw om een medewerker.")
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes: typed text renders as text
@@ -184,11 +188,11 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
 
     async def one_turn(request: Request, conversation_id: str, text: str) -> ChatResponse:
         try:  # database work runs in the thread pool: the event loop keeps serving other people
-            mode, message_id = await run_in_threadpool(record_user, request, conversation_id, text)
+            mode, message_id, expired = await run_in_threadpool(record_user, request, conversation_id, text)
         except SQLAlchemyError:
             # storage is down: still help the person; only the transcript misses this turn
             log.warning("could not store a chat message (database unavailable)")
-            mode, message_id = "bot", None
+            mode, message_id, expired = "bot", None, False
         if mode == "human":  # an adviser has taken over: relay, do not ask the bot
             await run_in_threadpool(request.app.state.live.publish, staff_channel(conversation_id),
                                     {"sender": "user", "text": text})
@@ -202,6 +206,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             fallback_settings = await run_in_threadpool(current_settings, request)
             messages = [ChatMessage(sender="system", text=no_answer_message(fallback_settings),
                                     buttons=[Button(title="Praat met een medewerker", payload="/request_human")])]
+        if expired:
+            messages.insert(0, ChatMessage(sender="system", text=TAKEOVER_EXPIRED))
         customs = [r.get("custom") for r in replies if isinstance(r.get("custom"), dict)]
         try:
             await run_in_threadpool(store_replies, request, conversation_id, message_id, messages, customs)
@@ -229,6 +235,20 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 session.execute(insert(Message), rows)
             session.commit()
 
+    def takeover_abandoned(session, conversation_id: str, lease_seconds: int) -> bool:
+        """End a takeover whose adviser has not been seen (no portal ping, no message) for the
+        lease time: the citizen would otherwise wait for someone who left."""
+        taker = session.execute(select(StaffUser.last_seen_at).join(
+            Conversation, Conversation.taken_over_by == StaffUser.id).where(Conversation.id == conversation_id)).first()
+        seen = aware(taker[0]) if taker else None
+        if seen and datetime.now(timezone.utc) - seen < timedelta(seconds=lease_seconds):
+            return False
+        session.execute(update(Conversation).where(Conversation.id == conversation_id).values(
+            mode="bot", taken_over_by=None, live_handoff_id=None))
+        session.execute(insert(Message).values(conversation_id=conversation_id, sender="system",
+                                               text_redacted=TAKEOVER_EXPIRED))
+        return True
+
     def current_settings(request: Request) -> dict:
         """Settings with a beheerder's changes; the file alone when the database is unreachable."""
         try:
@@ -237,7 +257,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         except SQLAlchemyError:
             return file_settings(settings.content_dir)
 
-    def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int]:
+    def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int, bool]:
         """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
         redacted = redact(text)  # before taking a connection: SQLite has only one, others wait on it
         with request.app.state.sessions() as session:
@@ -247,13 +267,17 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             if state is None:
                 session.execute(insert(Conversation).values(id=conversation_id))
             mode, private, live_handoff = state or ("bot", False, None)
+            expired = mode == "human" and takeover_abandoned(session, conversation_id,
+                                                             settings.takeover_lease_seconds)
+            if expired:
+                mode, live_handoff = "bot", None  # the adviser is gone: the bot helps again
             stored = PRIVATE_ANSWER_TEXT if private else redacted
             message_id = session.execute(insert(Message).values(
                 conversation_id=conversation_id, sender="user", text_redacted=stored,
                 # said to a person in a live chat: part of that handoff only
                 handoff_id=live_handoff if mode == "human" else None)).inserted_primary_key[0]
             session.commit()
-            return mode, message_id
+            return mode, message_id, expired
 
     @app.get("/api/chat/{conversation_id}/events", include_in_schema=False)
     async def citizen_events(conversation_id: str, request: Request) -> StreamingResponse:

@@ -16,13 +16,14 @@ log = logging.getLogger(__name__)
 
 
 class MemoryLimiter:
-    def __init__(self) -> None:
+    def __init__(self, clock=time.time) -> None:
         self._counts: dict[tuple[str, int], int] = defaultdict(int)
         self._lock = threading.Lock()
+        self._clock = clock  # tests pass a fixed clock: a window boundary must not split a test
 
     async def hit(self, key: str, limit: int, window: int, now: float | None = None) -> bool:
         """Count one request; False when the key is over its limit in this window."""
-        slot = int((now if now is not None else time.time()) // window)
+        slot = int((now if now is not None else self._clock()) // window)
         with self._lock:
             if len(self._counts) > 100_000:  # old windows: forget them
                 self._counts = defaultdict(int, {k: v for k, v in self._counts.items() if k[1] >= slot})

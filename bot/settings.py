@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # run the purge from the service every this many hours (0: only by hand or cron)
     purge_every_hours: float = Field(0, ge=0)
     staff_session_hours: float = Field(8.0, gt=0)
+    # a staff session nobody used for this long ends (the portal's presence ping counts as use)
+    staff_idle_minutes: float = Field(30.0, gt=0)
+    # a live takeover whose adviser was not seen for this long goes back to the bot
+    takeover_lease_seconds: int = Field(300, ge=30)
     lockout_after_failures: int = Field(5, ge=1)
     lockout_minutes: int = Field(15, ge=1)
     # staff sign-in attempts per minute, per address and in total (checked before the password)

@@ -13,13 +13,13 @@ from typing import Literal
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.staff.api import audit
 from bot.staff.auth import ROLES, Staff, current_staff, hash_password, require_admin
-from bot.store.models import ConfigValue, Organisation, StaffUser
+from bot.store.models import ConfigValue, Organisation, StaffSession, StaffUser
 
 router = APIRouter(prefix="/staff/api/admin", tags=["beheer"])
 DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -167,6 +167,9 @@ def change_user(user_id: int, body: UserChangeIn, request: Request, staff: Staff
             user.password_hash = hash_password(body.password)
             user.failed_logins, user.locked_until = 0, None
             audit(session, staff, "wachtwoord_gewijzigd", detail=user.username)
+        if body.password or body.active is False:
+            # signed-in browsers of this account must sign in again (with the new password)
+            session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
         session.commit()
         return user_row(user)
 

@@ -212,6 +212,8 @@ def get_handoff(reference: str, request: Request, staff: Staff = Depends(current
                                 .join(StaffUser, HandoffNote.author_id == StaffUser.id, isouter=True)
                                 .where(HandoffNote.handoff_id == handoff.id).order_by(HandoffNote.id)).all()
         plan = session.get(Plan, handoff.plan_id) if handoff.plan_id else None
+        audit(session, staff, "geopend", handoff)  # who read which transcript
+        session.commit()
         detail = handoff_row(handoff, organisations, now,
                              crisis_labels(request.app.state.settings.content_dir))
         detail.update({
@@ -353,6 +355,7 @@ def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
         # staff text is stored redacted like the rest of the transcript; the citizen sees it whole
         session.add(Message(conversation_id=conversation.id, sender="staff", text_redacted=redact(text),
                             handoff_id=handoff.id))
+        audit(session, staff, "bericht", handoff)
         session.commit()
         conversation_id = conversation.id
     request.app.state.live.publish(citizen_channel(conversation_id),
@@ -368,6 +371,8 @@ async def staff_events(reference: str, request: Request, staff: Staff = Depends(
         conversation = session.get(Conversation, handoff.conversation_id)
         if not is_live_here(conversation, handoff) or conversation.taken_over_by != staff.id:
             raise HTTPException(409, "Neem het gesprek eerst over.")  # no listening in on someone else's chat
+        audit(session, staff, "meegeluisterd", handoff)
+        session.commit()
         conversation_id = conversation.id
     return StreamingResponse(request.app.state.live.stream(staff_channel(conversation_id),
                                                            last_event_id(request.headers.get("last-event-id"))),

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
-from bot.store.models import StaffSession, StaffUser
+from bot.store.models import AuditLog, StaffSession, StaffUser
 
 COOKIE = "wlz_staff"
 ROLES = ("adviseur", "oco", "beheerder")
@@ -92,8 +92,8 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
     failed = LoginFailed(FAILED.format(minutes=settings.lockout_minutes))
     now = utcnow()
     with sessions() as session:
-        found = session.execute(select(StaffUser.id, StaffUser.password_hash, StaffUser.active,
-                                       StaffUser.locked_until)
+        found = session.execute(select(StaffUser.id, StaffUser.username, StaffUser.password_hash,
+                                       StaffUser.active, StaffUser.locked_until)
                                 .where(StaffUser.username == username.strip().lower())).first()
     if found is None or not found.active:
         _verify(_DUMMY_HASH, password)  # the same time as a real check
@@ -110,6 +110,9 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
             if count >= settings.lockout_after_failures:
                 session.execute(update(StaffUser).where(StaffUser.id == found.id).values(
                     failed_logins=0, locked_until=now + timedelta(minutes=settings.lockout_minutes)))
+                session.add(AuditLog(actor=found.username, action="geblokkeerd"))
+            else:
+                session.add(AuditLog(actor=found.username, action="inloggen_mislukt"))
             session.commit()
             raise failed
         user = session.get(StaffUser, found.id)
@@ -120,6 +123,7 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
         row = StaffSession(id=_digest(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
                            expires_at=now + timedelta(hours=settings.staff_session_hours))
         session.add(row)
+        session.add(AuditLog(actor=user.username, action="ingelogd"))
         session.commit()
         return cookie, _staff(user, row)
 
@@ -136,19 +140,19 @@ def logout(session: Session, cookie: str | None) -> None:
             session.commit()
 
 
-def staff_for(session: Session, cookie: str | None) -> Staff | None:
+def staff_for(session: Session, cookie: str | None, idle_minutes: float = 30) -> Staff | None:
     if not cookie or len(cookie) > 100:
         return None
     row = session.get(StaffSession, _digest(cookie))
     if row is None:
         return None
     now = utcnow()
-    if aware(row.expires_at) <= now:
-        session.delete(row)
-        session.commit()
-        return None
     user = session.get(StaffUser, row.user_id)
-    if user is None or not user.active:
+    idle = user is not None and aware(user.last_seen_at) is not None and \
+        now - aware(user.last_seen_at) > timedelta(minutes=idle_minutes)
+    if aware(row.expires_at) <= now or idle or user is None or not user.active:
+        session.delete(row)  # expired, idle too long, or the account was switched off
+        session.commit()
         return None
     user.last_seen_at = now
     session.commit()
@@ -158,7 +162,7 @@ def staff_for(session: Session, cookie: str | None) -> Staff | None:
 def current_staff(request: Request) -> Staff:
     """Dependency: the signed-in staff member; state-changing calls must carry the CSRF token."""
     with request.app.state.sessions() as session:
-        staff = staff_for(session, request.cookies.get(COOKIE))
+        staff = staff_for(session, request.cookies.get(COOKIE), request.app.state.settings.staff_idle_minutes)
     if staff is None:
         raise HTTPException(401, "U bent niet ingelogd.")
     if request.method not in ("GET", "HEAD", "OPTIONS"):

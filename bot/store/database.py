@@ -1,14 +1,15 @@
 """Engine, sessions and migrations. SQLite by default, PostgreSQL via DATABASE_URL."""
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import NullPool, QueuePool
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -35,11 +36,39 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
 
 
+# any fixed number: the PostgreSQL advisory lock that lets one process migrate at a time
+MIGRATION_LOCK = 727_274_211
+
+
 def migrate(url: str) -> None:
+    """Bring the schema up to date. Several workers start at once: one migrates, the others
+    wait for it (a PostgreSQL advisory lock; a file lock next to a SQLite file)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    if url.startswith("postgresql"):
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                try:
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    connection.commit()
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                    connection.commit()
+        finally:
+            engine.dispose()
+        return
+    path = url.split("///", 1)[-1]
+    if not path or path == ":memory:":
+        command.upgrade(config, "head")
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        command.upgrade(config, "head")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

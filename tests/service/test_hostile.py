@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.main import clean_text, create_app
 from bot.rasa_client import RasaClient
+from bot.ratelimit import MemoryLimiter
 from bot.settings import Settings
 from bot.store.models import Message
 
@@ -132,6 +133,7 @@ def test_rate_limit_per_conversation(tmp_path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}", rate_per_conversation=3, rate_per_client=100)
     rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
     with TestClient(create_app(settings, rasa=rasa)) as limited:
+        limited.app.state.limiter = MemoryLimiter(clock=lambda: 1_000_000.0)  # one window for the whole test
         first = limited.post("/api/chat", json={"message": "hallo"}).json()["conversation_id"]
         codes = [limited.post("/api/chat", json={"message": "hallo", "conversation_id": first}).status_code
                  for _ in range(3)]
@@ -145,6 +147,7 @@ def test_rate_limit_per_client_address(tmp_path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}", rate_per_conversation=100, rate_per_client=2)
     rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
     with TestClient(create_app(settings, rasa=rasa)) as limited:
+        limited.app.state.limiter = MemoryLimiter(clock=lambda: 1_000_000.0)  # one window for the whole test
         codes = [limited.post("/api/chat", json={"message": "hallo"}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
 
@@ -155,6 +158,7 @@ def test_rate_limit_behind_a_trusted_proxy_counts_each_citizen(tmp_path) -> None
     rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
     app = create_app(settings, rasa=rasa)
     with TestClient(app, client=("10.0.0.5", 4000)) as proxy:
+        proxy.app.state.limiter = MemoryLimiter(clock=lambda: 1_000_000.0)  # one window for the whole test
         def send(forwarded: str) -> int:
             return proxy.post("/api/chat", json={"message": "hallo"},
                               headers={"X-Forwarded-For": forwarded}).status_code
@@ -172,6 +176,7 @@ def test_a_forwarded_header_from_an_untrusted_peer_is_ignored(tmp_path) -> None:
                         rate_per_client=2, trusted_proxies="10.0.0.0/8")
     rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(echo))
     with TestClient(create_app(settings, rasa=rasa), client=("192.0.2.50", 4000)) as direct:
+        direct.app.state.limiter = MemoryLimiter(clock=lambda: 1_000_000.0)
         codes = [direct.post("/api/chat", json={"message": "hallo"},
                              headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]  # a new forged address per message does not escape the limit

@@ -13,6 +13,7 @@ from bot.store import retention
 from bot.main import create_app
 from bot.presence import is_open
 from bot.rasa_client import RasaClient
+from bot.ratelimit import MemoryLimiter
 from bot.settings import Settings
 from bot.store.models import AuditLog, Conversation, Handoff, Message, Organisation, Plan, StaffUser
 
@@ -110,6 +111,7 @@ def test_sign_in_is_limited_per_address_and_overall_before_any_password_check(da
     settings = Settings(database_url=database_url, internal_api_token=TOKEN, login_rate_per_address=3,
                         login_rate_total=5, lockout_after_failures=100, trusted_proxies="10.0.0.0/8")
     with TestClient(create_app(settings), base_url="https://testserver", client=("10.0.0.2", 1)) as proxy:
+        proxy.app.state.limiter = MemoryLimiter(clock=lambda: 1_000_000.0)  # one window for the whole test
         with sessions(proxy) as session:
             cli.add_staff(session, "anne", "adviseur", PASSWORD)
 
@@ -165,6 +167,77 @@ def test_logout_ends_the_session(app_client: TestClient) -> None:
     csrf = sign_in(app_client, "anne")
     assert app_client.post("/staff/api/logout", headers=csrf).status_code == 200
     assert app_client.get("/staff/api/me").status_code == 401
+
+
+def test_a_new_password_or_a_switched_off_account_ends_every_session(app_client: TestClient) -> None:
+    make_staff(app_client, "beheer", role="beheerder")
+    make_staff(app_client, "anne")
+    anne = TestClient(app_client.app, base_url="https://testserver")
+    sign_in(anne, "anne")
+    admin_csrf = sign_in(app_client, "beheer")
+    with sessions(app_client) as session:
+        anne_id = session.scalar(select(StaffUser.id).where(StaffUser.username == "anne"))
+    switched_off = app_client.post(f"/staff/api/admin/users/{anne_id}", json={"active": False}, headers=admin_csrf)
+    assert switched_off.status_code == 200 and anne.get("/staff/api/me").status_code == 401
+    app_client.post(f"/staff/api/admin/users/{anne_id}", json={"active": True}, headers=admin_csrf)
+    sign_in(anne, "anne")
+    changed = app_client.post(f"/staff/api/admin/users/{anne_id}", json={"password": "een nieuw lang wachtwoord"},
+                              headers=admin_csrf)
+    assert changed.status_code == 200 and anne.get("/staff/api/me").status_code == 401
+
+
+def test_an_idle_session_ends(app_client: TestClient) -> None:
+    make_staff(app_client, "anne")
+    sign_in(app_client, "anne")
+    with sessions(app_client) as session:
+        session.scalar(select(StaffUser)).last_seen_at = datetime.now(timezone.utc) - timedelta(minutes=31)
+        session.commit()
+    assert app_client.get("/staff/api/me").status_code == 401
+
+
+def test_sign_ins_lockouts_and_opened_transcripts_are_in_the_audit_log(app_client: TestClient) -> None:
+    make_staff(app_client, "anne")
+    reference = new_handoff(app_client, "conv-audit")
+    for _ in range(3):
+        app_client.post("/staff/api/login", json={"username": "anne", "password": "fout wachtwoord"})
+    with sessions(app_client) as session:
+        session.scalar(select(StaffUser)).locked_until = None
+        session.commit()
+    sign_in(app_client, "anne")
+    app_client.get(f"/staff/api/handoffs/{reference}")
+    with sessions(app_client) as session:
+        actions = [(a.actor, a.action) for a in session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert actions == [("systeem", "account_aangemaakt"), ("anne", "inloggen_mislukt"),
+                       ("anne", "inloggen_mislukt"), ("anne", "geblokkeerd"), ("anne", "ingelogd"),
+                       ("anne", "geopend")]
+
+
+def test_an_abandoned_takeover_goes_back_to_the_bot(app_client: TestClient) -> None:
+    conversation = app_client.post("/api/chat", json={"message": "Hallo"}).json()["conversation_id"]
+    reference = new_handoff(app_client, conversation, contact_method="chat", phone=None)
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    app_client.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf)
+    assert app_client.post("/api/chat", json={"conversation_id": conversation, "message": "Bent u er?"}).json()[
+        "mode"] == "human"
+    with sessions(app_client) as session:  # the adviser closed the portal ten minutes ago
+        session.scalar(select(StaffUser)).last_seen_at = datetime.now(timezone.utc) - timedelta(minutes=10)
+        session.commit()
+    reply = app_client.post("/api/chat", json={"conversation_id": conversation, "message": "Hallo?"}).json()
+    assert reply["mode"] == "bot"
+    assert [m["text"] for m in reply["messages"]] == [
+        "De medewerker is niet meer in het gesprek. De digitale assistent helpt u weer. Wilt u toch een mens "
+        "spreken? Vraag dan opnieuw om een medewerker.", "Dag! Waar kan ik u mee helpen?"]
+    with sessions(app_client) as session:
+        assert session.get(Conversation, conversation).mode == "bot"
+
+
+def test_the_sample_internal_token_is_refused(database_url: str) -> None:
+    settings = Settings(database_url=database_url, internal_api_token="change-me-to-a-long-random-string")
+    with TestClient(create_app(settings)) as client:
+        refused = client.get("/internal/organisations",
+                             headers={"Authorization": "Bearer change-me-to-a-long-random-string"})
+    assert refused.status_code == 503 and refused.json()["detail"] == "De interne API is niet ingesteld."
 
 
 # -- reviewing handoffs -----------------------------------------------------------------

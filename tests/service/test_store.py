@@ -95,3 +95,22 @@ def test_oco_directory_comes_from_the_editable_file(client: TestClient) -> None:
     names = [o["name"] for o in client.get("/internal/organisations", headers=AUTH).json()["organisations"]]
     assert names == [o.name for o in stored(client, Organisation, Organisation.kind == "oco")]
     assert "MEE Voorbeeldregio" in names
+
+
+def test_parallel_starts_migrate_once_without_racing(database_url: str) -> None:
+    """Several workers start at once (15 in the security review): each waits for the lock, the
+    schema ends up complete, and no start fails on a half-made table."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import inspect
+
+    from bot.store.database import make_engine, migrate
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: migrate(database_url), range(4)))
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    engine.dispose()
+    assert {"conversations", "messages", "handoffs", "staff_users"} <= tables and version == "0005"

@@ -132,7 +132,7 @@ def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
             select(Message).where(Message.conversation_id == conversation).order_by(Message.id))]
     assert transcript == [
         ("user", "Hallo"), ("bot", "Ik ben de digitale assistent."), ("system", STAFF_JOINS),
-        ("staff", "Goedemiddag, met Anne."), ("user", "Mijn moeder wacht al lang, bel [TELEFOON]"),
+        ("staff", "Goedemiddag, met [NAAM]."), ("user", "Mijn moeder wacht al lang, bel [TELEFOON]"),
         ("system", BOT_RESUMES), ("user", "Dank u"), ("bot", "Ik ben de digitale assistent.")]
 
 

@@ -488,10 +488,11 @@
     else queuePage();
   }
 
+  // Also while not available: the ping keeps a live takeover of this adviser from expiring.
   function heartbeat() {
     var box = document.getElementById("presence");
-    if (!me || me.role === "oco") return;
-    api("POST", "/presence", { available: box.checked }).catch(function () {});
+    if (!me) return;
+    api("POST", "/presence", { available: me.role !== "oco" && box.checked }).catch(function () {});
   }
 
   document.getElementById("presence").addEventListener("change", function () {
