@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         engine = make_engine(settings.database_url)
         app.state.sessions = session_factory(engine)
         sync_organisations(app.state.sessions, settings.content_dir / "organisations.yml")
-        app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds)
+        app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.rasa_timeout_seconds,
+                                            api_token=settings.rasa_api_token)
         warm_up_redaction()
         purging = (asyncio.create_task(purge_on_schedule(app.state.sessions, settings))
                    if settings.purge_every_hours else None)
@@ -194,9 +195,12 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             log.warning("could not store a chat message (database unavailable)")
             mode, message_id, expired = "bot", None, False
         if mode == "human":  # an adviser has taken over: relay, do not ask the bot
+            crisis = await request.app.state.rasa.crisis(text)
             await run_in_threadpool(request.app.state.live.publish, staff_channel(conversation_id),
-                                    {"sender": "user", "text": text})
-            return ChatResponse(conversation_id=conversation_id, mode="human", messages=[])
+                                    {"sender": "user", "text": text, **({"crisis": crisis} if crisis else {})})
+            if not crisis:
+                return ChatResponse(conversation_id=conversation_id, mode="human", messages=[])
+            # danger now: the safety layer's door at once, also while a person is in the chat
         try:
             replies = await request.app.state.rasa.send(conversation_id, text)
         except RasaUnavailable:
@@ -213,7 +217,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             await run_in_threadpool(store_replies, request, conversation_id, message_id, messages, customs)
         except SQLAlchemyError:
             log.warning("could not store the replies (database unavailable)")
-        return ChatResponse(conversation_id=conversation_id, messages=messages)
+        return ChatResponse(conversation_id=conversation_id, mode=mode, messages=messages)
 
     def store_replies(request: Request, conversation_id: str, message_id: int | None,
                       messages: list[ChatMessage], customs: list[dict]) -> None:

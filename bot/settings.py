@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # one or more Rasa servers, comma separated; they share a tracker store in production
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
+    # Rasa's HTTP API token (rasa run --enable-api --auth-token): the safety layer reads messages
+    # to an adviser during a live takeover through it; empty: those are not checked
+    rasa_api_token: str = ""
     content_dir: Path = ROOT / "content"
     max_message_length: int = Field(2000, ge=1)
     # the address citizens use; links to a printable plan start with it

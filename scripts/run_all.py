@@ -65,6 +65,8 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     # one fresh secret per run unless the operator set one
     env.setdefault("INTERNAL_API_TOKEN", secrets.token_urlsafe(32))
+    if not env.get("RASA_API_TOKEN"):  # never an open Rasa API: an empty token would be one
+        env["RASA_API_TOKEN"] = secrets.token_urlsafe(32)
     env.setdefault("SERVICE_URL", "http://127.0.0.1:8000")
     env.setdefault("RASA_URL", "http://127.0.0.1:5005")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -75,8 +77,10 @@ def environment() -> dict[str, str]:
 DEFAULT_PORTS = {"actions": 5055, "rasa": 5005, "web": 8000}
 
 
-def services(ports: dict[str, int] | None = None, endpoints: str = "endpoints.yml") -> list[Service]:
-    """The three processes; other ports (and an endpoints file that names them) for test stacks."""
+def services(env: dict[str, str], ports: dict[str, int] | None = None, endpoints: str = "endpoints.yml"
+             ) -> list[Service]:
+    """The three processes; other ports (and an endpoints file that names them) for test stacks.
+    `env` is the environment they will run with (environment()): Rasa's API token comes from it."""
     ports = {**DEFAULT_PORTS, **(ports or {})}
     model = ROOT / "models" / "wlz.tar.gz"
     return [
@@ -85,7 +89,10 @@ def services(ports: dict[str, int] | None = None, endpoints: str = "endpoints.ym
                 f"http://127.0.0.1:{ports['actions']}/health"),
         Service("rasa", [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports["rasa"]),
                          "--interface", "127.0.0.1", "--endpoints", endpoints,
-                         "--credentials", "credentials.yml"], ports["rasa"], f"http://127.0.0.1:{ports['rasa']}/"),
+                         "--credentials", "credentials.yml",
+                         # the API only for the safety layer's check during a live takeover
+                         "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
+                ports["rasa"], f"http://127.0.0.1:{ports['rasa']}/"),
         # no access log: its lines name each visitor's IP address, which is personal data
         Service("web", [str(WEB_BIN / "uvicorn"), "bot.main:create_app", "--factory", "--no-access-log",
                         "--host", "127.0.0.1", "--port", str(ports["web"])], ports["web"],
@@ -109,7 +116,7 @@ def prepare_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] |
     env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": f"http://127.0.0.1:{ports['web']}",
                 "RASA_URL": f"http://127.0.0.1:{ports['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
                 "RASA_TRACKER_DB_URL": f"sqlite:///{work / 'rasa_tracker.db'}", **(extra_env or {})})
-    return services(ports, endpoints=str(endpoints)), env
+    return services(env, ports, endpoints=str(endpoints)), env
 
 
 def start_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
@@ -129,7 +136,8 @@ def start_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | N
 
 def main() -> int:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    procs = services()
+    env = environment()
+    procs = services(env)
     busy = [s for s in procs if port_in_use(s.port)]
     if busy:
         names = ", ".join(f"{s.name} ({s.port})" for s in busy)
@@ -145,7 +153,6 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    env = environment()
     for service in procs:
         service.start(env)
     print("Starting the action server, Rasa and the web service (logs in var/log/) ...")

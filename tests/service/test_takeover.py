@@ -33,7 +33,14 @@ class CountingRasa:
         self.calls = 0
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/model/parse":  # the safety layer's reading, without a turn
+            assert request.url.params["token"] == "rasa-api-token"
+            danger = "op de grond" in json.loads(request.content)["text"]
+            return httpx.Response(200, json={"intent": {"name": "crisis_medical" if danger else "inform",
+                                                        "confidence": 1.0}})
         self.calls += 1
+        if "op de grond" in json.loads(request.content)["message"]:
+            return httpx.Response(200, json=[{"text": "Bel nu 112."}, {"custom": {"topic": "crisis:medical"}}])
         return httpx.Response(200, json=[{"text": "Ik ben de digitale assistent."}])
 
 
@@ -49,7 +56,8 @@ def server(request, sqlite_url: str):
     redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
     rasa = CountingRasa()
     settings = Settings(database_url=sqlite_url, internal_api_token=TOKEN, redis_url=redis_url)
-    app = create_app(settings, rasa=RasaClient(["http://rasa:5005"], 1.0, transport=httpx.MockTransport(rasa)))
+    app = create_app(settings, rasa=RasaClient(["http://rasa:5005"], 1.0, transport=httpx.MockTransport(rasa),
+                                               api_token="rasa-api-token"))
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
@@ -168,3 +176,28 @@ def test_one_address_cannot_open_event_streams_without_end(server) -> None:
         listen(f"{base}/api/chat/{conversation}/events")
     refused = httpx.get(f"{base}/api/chat/{conversation}/events", timeout=5)
     assert refused.status_code == 429 and "te veel vensters" in refused.json()["detail"]
+
+
+def test_danger_typed_to_an_adviser_still_gets_the_door_at_once(server) -> None:
+    base, app, rasa = server
+    citizen = httpx.Client(base_url=base, timeout=5)
+    conversation = citizen.post("/api/chat", json={"message": "Hallo"}).json()["conversation_id"]
+    reference = citizen.post("/internal/handoffs", headers={"Authorization": f"Bearer {TOKEN}"}, json={
+        "conversation_id": conversation, "idempotency_key": "k-crisis", "target": "zorgkantoor",
+        "contact_method": "chat", "consent": True}).json()["reference"]
+    with app.state.sessions() as session:
+        cli.add_staff(session, "anne", "adviseur", PASSWORD)
+    staff = httpx.Client(base_url=base, timeout=5)
+    csrf = {"X-CSRF-Token": staff.post("/staff/api/login", json={"username": "anne", "password": PASSWORD})
+            .json()["csrf_token"]}
+    staff.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf)
+    to_staff, _ = listen(f"{base}/staff/api/handoffs/{reference}/events", cookies=dict(staff.cookies))
+
+    calm = citizen.post("/api/chat", json={"conversation_id": conversation, "message": "Ik heb een vraag"}).json()
+    assert calm["messages"] == [] and rasa.calls == 1  # to the adviser only
+    danger = citizen.post("/api/chat", json={"conversation_id": conversation,
+                                             "message": "mijn vader ligt op de grond"}).json()
+    assert danger["mode"] == "human" and [m["text"] for m in danger["messages"]] == ["Bel nu 112."]
+    assert to_staff.get(timeout=5) == {"sender": "user", "text": "Ik heb een vraag"}
+    assert to_staff.get(timeout=5) == {"sender": "user", "text": "mijn vader ligt op de grond",
+                                       "crisis": "crisis_medical"}

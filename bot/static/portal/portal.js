@@ -342,7 +342,7 @@
       liveSource = new EventSource(API + "/handoffs/" + d.reference + "/events");
       liveSource.onmessage = function (event) {
         var data = JSON.parse(event.data);
-        if (data.text) add("Inwoner", data.text);
+        if (data.text) add(data.crisis ? "Inwoner (SPOED, de assistent gaf de hulplijn)" : "Inwoner", data.text);
       };
     }
     var panel = h("section", { className: "card" + (human ? " live" : ""), "aria-labelledby": "h-live" }, [
