@@ -1,6 +1,6 @@
 """Redactor benchmark: how much personal data survives, and how much else is hidden.
 
-Reads benchmarks/validation/redaction_set.yml (written by a writer who saw neither the redactor
+Reads tests/redaction/redaction_set.yml (written by a writer who saw neither the redactor
 nor its tests; never tune on it). For each message with personal data, each listed piece
 counts as hidden when it no longer appears in the redacted text; each message without personal
 data counts as a false redaction when anything in it changed. Prints a table per kind and
@@ -27,7 +27,7 @@ import yaml
 from benchmarks.provenance import commit
 
 ROOT = Path(__file__).resolve().parent.parent
-SET = ROOT / "benchmarks" / "validation" / "redaction_set.yml"
+SET = ROOT / "tests" / "redaction" / "redaction_set.yml"
 REPORT = ROOT / "benchmarks" / "reports" / "redaction.md"
 
 
