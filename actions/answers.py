@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
+from actions.search import second_opinion
 from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
@@ -172,6 +173,11 @@ class ActionAnswer(Action):
         if choice is not None:
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
             return [*about, SlotSet("offered_human", False)]
+        opinion = second_opinion(message.get("text") or "", message.get("intent_ranking") or [])
+        if opinion.kind == "ask" and not str(message.get("text") or "").startswith("/"):
+            send(dispatcher, ask_back(opinion.intents))  # unsure: a click is cheaper than a wrong answer
+            report(dispatcher, topic="ask_back")
+            return [*about, SlotSet("offered_human", False)]
         replies = without_repeat(choose_reply(intent, entities, relation),
                                  previous_bot_texts(tracker.events), entities, relation)
         for reply in replies:
@@ -192,6 +198,13 @@ class ActionTellMore(Action):
         send(dispatcher, reply)
         report(dispatcher, topic="tell_more")
         return []
+
+
+def ask_back(intents: tuple[str, ...]) -> Reply:
+    """"Bedoelt u...?" with the likeliest topics, and a person."""
+    registry = content()
+    buttons = [Button(registry.topic_title(i) or i, intent_payload(i)) for i in intents if registry.topic_title(i)]
+    return Reply(registry.dialogue_text("ask_back"), [*buttons, registry.human_button()])
 
 
 def fallback_reply(failures: int, ranking: list[dict[str, Any]]) -> Reply:
