@@ -41,6 +41,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E4
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
+from benchmarks import real_questions  # noqa: E402
 from benchmarks.provenance import commit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,7 +183,7 @@ def mean_sd(values: list[float]) -> str:
 
 def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, int],
            n_intents: int, minutes: float, folds: int, args: argparse.Namespace,
-           seed_scores: dict[str, list[float]]) -> str:
+           seed_scores: dict[str, list[float]], real_lines: list[str] | None = None) -> str:
     ours, default = results[OURS], results.get(DEFAULT)
     lines = [
         "# NLU benchmark: intent classification",
@@ -194,6 +195,16 @@ def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, 
         f"Validation: {sizes['plain']} plain, {sizes['hard']} hard (indirect, borderline) and "
         f"{sizes['former_heldout']} former held-out examples (`benchmarks/validation/`), never used for "
         "training either.",
+        "",
+        "## First: what a real question gets",
+        "",
+        "The deployed model (`models/wlz.tar.gz`) and the deployed decision (`actions/search.py`: answer, "
+        "or ask back) on questions from public FAQ pages and forums (`tests/real_questions/`, each with "
+        "its source), and on the held-out sets (`benchmarks/real_questions.py`):",
+        "",
+        *(real_lines or ["(no trained model: run `make train` first)"]),
+        "",
+        "## Intent classification",
         "",
         "Which set informed which decision:",
         "",
@@ -296,9 +307,10 @@ def main() -> None:
         if results[name]["cv"]:
             print(f"  {args.folds}-fold CV macro-F1 {results[name]['cv'].macro_f1:.3f}", flush=True)
 
+    real_lines = real_questions.table()[0] if real_questions.MODEL.exists() else None
     text = report(results, len(pairs), {key: len(value) for key, value in test_sets.items()},
                   len({i for _, i in pairs}),
-                  (time.monotonic() - started) / 60, args.folds, args, seed_scores)
+                  (time.monotonic() - started) / 60, args.folds, args, seed_scores, real_lines)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
     print("\n" + text)
