@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
 from actions.search import second_opinion
+from actions.situation import stage_of
 from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
@@ -127,13 +128,27 @@ def without_repeat(reply: Reply, said: set[str], entities: dict[str, str],
     return [Reply(registry.dialogue_text("answer_repeated"), [*buttons, human], reply.answer_id)]
 
 
-def choose_reply(intent: str, entities: dict[str, str], relation: str | None) -> Reply:
+# what to show next, per stage (actions/situation.py): the text and the follow-up topics
+NEXT_STEPS = {
+    "applying": ("next_step_applying", ["start_choice_aid", "ask_client_support", "ask_indication_process"]),
+    "indicated": ("next_step_indicated", ["start_choice_aid", "ask_provider_choice", "ask_care_profile"]),
+    "waiting": ("next_step_waiting", ["ask_waiting", "ask_bridging_care", "ask_mediation"]),
+    "in_care": ("next_step_in_care", ["ask_care_plan", "ask_unhappy_with_care", "ask_complaint"]),
+}
+
+
+def choose_reply(intent: str, entities: dict[str, str], relation: str | None, stage: str | None = None) -> Reply:
     registry = content()
     if intent == "inform_for_whom":
         key = "for_whom_relative" if registry.relation_phrases(relation) else "for_whom_self"
         return Reply(registry.dialogue_text(key, relation), registry.menu_buttons())
     if intent == "stop":  # outside a flow, or after a flow was cancelled
         return Reply(registry.dialogue_text("flow_cancelled"), registry.menu_buttons())
+    if intent in ("next_step", "ask_first_steps") and stage in NEXT_STEPS:
+        # the next step from where the person stands, not the general first steps
+        text_key, buttons = NEXT_STEPS[stage]
+        return Reply(registry.dialogue_text(text_key), [Button(registry.topic_title(i) or i, intent_payload(i))
+                                                       for i in buttons], f"stage:{stage}")
     if intent in NAVIGATION_WITHOUT_FLOW:
         return Reply(registry.dialogue_text("nothing_to_resume"),
                      [Button(registry.topic_title(i) or i, f"/{i}") for i in FLOW_STARTS])
@@ -178,7 +193,10 @@ class ActionAnswer(Action):
             send(dispatcher, ask_back(opinion.intents))  # unsure: a click is cheaper than a wrong answer
             report(dispatcher, topic="ask_back")
             return [*about, SlotSet("offered_human", False)]
-        replies = without_repeat(choose_reply(intent, entities, relation),
+        stage = stage_of(message.get("text") or "") or tracker.get_slot("stage")
+        if stage:
+            about.append(SlotSet("stage", stage))
+        replies = without_repeat(choose_reply(intent, entities, relation, stage),
                                  previous_bot_texts(tracker.events), entities, relation)
         for reply in replies:
             send(dispatcher, reply)

@@ -431,3 +431,43 @@ def test_an_answer_given_earlier_but_not_in_the_last_turn_is_given_again():
     message = {"intent": {"name": "ask_pgb_duties"}, "text": "wat moet een budgethouder doen", "entities": []}
     sent, _ = answer_turn(message, [duties.text], [other.text], slots={"last_answer": other.answer_id})
     assert [m["text"] for m in sent] == [duties.text]
+
+
+# -- where the person stands (issue 22) ---------------------------------------------------
+@pytest.mark.parametrize("text, stage", [
+    ("mijn vader heeft al een indicatie VV6", "indicated"),
+    ("mijn moeder staat al een half jaar op de wachtlijst", "waiting"),
+    ("ze woont sinds kort in het verpleeghuis", "in_care"),
+    ("de indicatie is aangevraagd bij het ciz", "applying"),
+    ("ze heeft net een indicatie gekregen en staat nu op de wachtlijst", "waiting"),
+    ("wat is een indicatie", None),
+    ("als mijn moeder een indicatie heeft, wat dan?", None),
+])
+def test_the_stage_is_read_from_what_people_write(text: str, stage) -> None:
+    from actions.situation import stage_of
+
+    assert stage_of(text) == stage
+
+
+def test_the_next_step_follows_the_stage_and_is_remembered() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    def run(text: str, intent: str, slots: dict):
+        message = {"intent": {"name": intent, "confidence": 0.99}, "text": text, "entities": [],
+                   "intent_ranking": [{"name": intent, "confidence": 0.99}]}
+        dispatcher = CollectingDispatcher()
+        events = ActionAnswer().run(dispatcher, Tracker("c", slots, message, [], False, None, {}, ""), {})
+        return events, dispatcher.messages
+
+    events, _ = run("mijn moeder staat al een half jaar op de wachtlijst", "ask_waiting", {})
+    assert {"event": "slot", "timestamp": None, "name": "stage", "value": "waiting"} in events
+    _, messages = run("wat is de volgende stap", "next_step", {"stage": "waiting"})
+    assert messages[0]["text"].startswith("U wacht op een plek. Vraag de zorgaanbieder welke wachtstatus")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_waiting", "/ask_bridging_care", "/ask_mediation"]
+    _, messages = run("wat moet ik nu doen", "ask_first_steps", {"stage": "indicated"})
+    assert messages[0]["text"].startswith("Er is een indicatie. Nu kiest u de vorm van zorg")
+    _, messages = run("wat is de volgende stap", "next_step", {})
+    assert messages[0]["text"].startswith("U was nog niet bezig met een stappenplan")
