@@ -117,3 +117,19 @@ def test_near_duplicate_catches_small_changes() -> None:
     assert near_duplicate(normalised("Mijn vader is gevallen!"), normalised("mijn vader is gevallen"))
     assert near_duplicate("mijn vader is gevalen", "mijn vader is gevallen")
     assert not near_duplicate("mijn vader is gevallen", "mijn moeder wil niet meer leven")
+
+
+# -- real questions from public FAQ pages (benchmarks/real_questions.py) ----------------------
+REAL_QUESTIONS = ROOT / "tests" / "real_questions" / "real_questions.yml"
+
+
+def test_real_questions_are_kept_apart_from_training_and_name_their_source() -> None:
+    questions = yaml.safe_load(REAL_QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    assert len(questions) >= 300
+    assert all(str(q["source"]).startswith("http") for q in questions)
+    trained = set(TRAINING.values()) | {"out_of_scope"}
+    assert {q["intent"] for q in questions} <= trained
+    seen = [normalised(t) for t in TRAINING]
+    clashes = [(q["text"], other) for q in questions for other in candidates(normalised(q["text"]), seen)
+               if near_duplicate(normalised(q["text"]), other)]
+    assert not clashes, f"{len(clashes)} real questions near training examples: {clashes[:5]}"
