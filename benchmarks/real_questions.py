@@ -45,10 +45,16 @@ class Shares:
                 f"{self.wrong / n:.1%} |")
 
 
+# answers reached through another intent: independent support is the client-support intent
+# with OCO, MEE or Zorgbelang named (actions/answers.py)
+SAME_AS = {"ask_independent_support": "ask_client_support"}
+
+
 def real_questions() -> list[tuple[str, str]]:
     if not REAL.exists():
         return []
-    return [(q["text"], q["intent"]) for q in yaml.safe_load(REAL.read_text(encoding="utf-8"))["questions"]]
+    return [(q["text"], SAME_AS.get(q["intent"], q["intent"]))
+            for q in yaml.safe_load(REAL.read_text(encoding="utf-8"))["questions"]]
 
 
 def heldout() -> list[tuple[str, str]]:
