@@ -32,6 +32,10 @@ def usable_token(token: str) -> bool:
 
 
 def require_token(request: Request, authorization: str = Header("")) -> None:
+    # the action server calls us directly; a request that came through the public reverse proxy
+    # carries X-Forwarded-For, and the internal API is not for the internet (no hint it exists)
+    if request.headers.get("x-forwarded-for"):
+        raise HTTPException(404, "Not Found")
     expected = request.app.state.settings.internal_api_token
     if not usable_token(expected):
         raise HTTPException(503, "De interne API is niet ingesteld.")

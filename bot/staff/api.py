@@ -6,6 +6,7 @@ Revealing contact details and every status change are written to the audit log.
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot.clients import client_key
 from bot.live import citizen_channel, last_event_id, staff_channel
 from bot.redaction import redact
-from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, login, logout
+from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, login, logout, staff_for
 from bot.store.models import AuditLog, Conversation, Handoff, HandoffNote, Message, Organisation, Plan, StaffUser
 
 STATUSES = ("nieuw", "in_behandeling", "afgerond", "doorverwezen")
@@ -363,6 +364,25 @@ def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
     return {"ok": True}
 
 
+async def while_signed_in(request: Request, stream, every: float = 30.0):
+    """The stream, ended once the session is gone (signed out, switched off, idle, expired)."""
+    checked = time.monotonic()
+    try:
+        async for chunk in stream:
+            if time.monotonic() - checked >= every:
+                checked = time.monotonic()
+                if not await run_in_threadpool(session_is_valid, request):
+                    break
+            yield chunk
+    finally:
+        await stream.aclose()
+
+
+def session_is_valid(request: Request) -> bool:
+    with request.app.state.sessions() as session:
+        return staff_for(session, request.cookies.get(COOKIE), request.app.state.settings.staff_idle_minutes) is not None
+
+
 @router.get("/handoffs/{reference}/events")
 async def staff_events(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> StreamingResponse:
     """What the citizen types during a takeover, as server-sent events."""
@@ -374,6 +394,7 @@ async def staff_events(reference: str, request: Request, staff: Staff = Depends(
         audit(session, staff, "meegeluisterd", handoff)
         session.commit()
         conversation_id = conversation.id
-    return StreamingResponse(request.app.state.live.stream(staff_channel(conversation_id),
-                                                           last_event_id(request.headers.get("last-event-id"))),
+    stream = request.app.state.live.stream(staff_channel(conversation_id),
+                                           last_event_id(request.headers.get("last-event-id")))
+    return StreamingResponse(while_signed_in(request, stream),
                              media_type="text/event-stream", headers={"Cache-Control": "no-store"})

@@ -232,6 +232,12 @@ def test_an_abandoned_takeover_goes_back_to_the_bot(app_client: TestClient) -> N
         assert session.get(Conversation, conversation).mode == "bot"
 
 
+def test_the_internal_api_is_not_reachable_through_the_public_proxy(app_client: TestClient) -> None:
+    through_proxy = app_client.get("/internal/organisations", headers={**AUTH, "X-Forwarded-For": "203.0.113.9"})
+    assert through_proxy.status_code == 404
+    assert app_client.get("/internal/organisations", headers=AUTH).status_code == 200
+
+
 def test_the_sample_internal_token_is_refused(database_url: str) -> None:
     settings = Settings(database_url=database_url, internal_api_token="change-me-to-a-long-random-string")
     with TestClient(create_app(settings)) as client:
@@ -577,3 +583,30 @@ def test_live_chat_is_offered_only_when_an_adviser_is_available(app_client: Test
     with sessions(app_client) as session:
         assert adviser_available(session, settings, now)
         assert not adviser_available(session, settings, now + timedelta(seconds=settings.presence_seconds + 5))
+
+
+def test_a_live_stream_ends_once_the_session_is_gone(app_client: TestClient) -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.staff.api import while_signed_in
+
+    make_staff(app_client, "anne")
+    csrf = sign_in(app_client, "anne")
+    request = SimpleNamespace(app=app_client.app, cookies={COOKIE: app_client.cookies.get(COOKIE)})
+
+    async def endless():
+        while True:
+            yield ": nog verbonden\n\n"
+
+    async def count(limit: int = 5) -> int:
+        seen = 0
+        async for _ in while_signed_in(request, endless(), every=0):
+            seen += 1
+            if seen == limit:
+                break
+        return seen
+
+    assert asyncio.run(count()) == 5  # signed in: the stream goes on
+    app_client.post("/staff/api/logout", headers=csrf)
+    assert asyncio.run(count()) == 0  # signed out: it ends at the next check
