@@ -590,6 +590,7 @@ def test_a_live_stream_ends_once_the_session_is_gone(app_client: TestClient) -> 
     from types import SimpleNamespace
 
     from bot.staff.api import while_signed_in
+    from bot.staff.auth import COOKIE
 
     make_staff(app_client, "anne")
     csrf = sign_in(app_client, "anne")
