@@ -223,8 +223,9 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                       messages: list[ChatMessage], customs: list[dict]) -> None:
         if message_id is None:
             return
+        # redacted outside the connection, as below
         rows = [{"conversation_id": conversation_id, "sender": m.sender,
-                 "text_redacted": PRIVATE_REPLY_TEXT if m.private else redact(m.text)} for m in messages]  # redacted outside the connection, as below
+                 "text_redacted": PRIVATE_REPLY_TEXT if m.private else redact(m.text)} for m in messages]
         topic = next((str(c["topic"])[:60] for c in customs if c.get("topic")), None)
         signals = [str(s)[:40] for c in customs for s in (c.get("signals") or [])][:20]
         # plain statements, no ORM loads: this runs on every chat turn
@@ -236,7 +237,9 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             session.execute(update(Message).where(Message.id == message_id).values(
                 topic=topic, signals=signals or None))
             if rows:
-                session.execute(insert(Message), rows)
+                # a reply within a live chat (the safety layer's door) belongs to that handoff too
+                live = session.scalar(select(Message.handoff_id).where(Message.id == message_id))
+                session.execute(insert(Message), [{**row, "handoff_id": live} for row in rows])
             session.commit()
 
     def takeover_abandoned(session, conversation_id: str, lease_seconds: int) -> bool:

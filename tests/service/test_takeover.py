@@ -201,3 +201,5 @@ def test_danger_typed_to_an_adviser_still_gets_the_door_at_once(server) -> None:
     assert to_staff.get(timeout=5) == {"sender": "user", "text": "Ik heb een vraag"}
     assert to_staff.get(timeout=5) == {"sender": "user", "text": "mijn vader ligt op de grond",
                                        "crisis": "crisis_medical"}
+    transcript = [m["text"] for m in staff.get(f"/staff/api/handoffs/{reference}").json()["transcript"]]
+    assert transcript[-2:] == ["mijn vader ligt op de grond", "Bel nu 112."]  # the adviser sees the door given
