@@ -42,7 +42,7 @@ from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
 from bot.store.models import Conversation, Message, Plan, StaffUser
 from bot.staff.auth import aware
-from bot.store.retention import TrackerEvents, TrackerUnavailable, purge
+from bot.store.retention import TrackerEvents, TrackerUnavailable, erase_conversation, purge
 from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY_TEXT
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         # the widget on the zorgkantoor's own site talks to this service: allow exactly those sites,
         # without cookies (the chat needs none; the staff portal's cookies stay same-site)
         app.add_middleware(CORSMiddleware, allow_origins=settings.widget_origin_list, allow_credentials=False,
-                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
+                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type"], max_age=600)
 
     @app.exception_handler(DutchError)
     async def dutch_error(request: Request, error: DutchError) -> JSONResponse:
@@ -285,6 +285,25 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 handoff_id=live_handoff if mode == "human" else None)).inserted_primary_key[0]
             session.commit()
             return mode, message_id, expired
+
+    @app.delete("/api/chat/{conversation_id}")
+    async def erase_chat(conversation_id: str, request: Request) -> dict:
+        """The citizen wipes their conversation ("Wis dit gesprek"): messages, handoffs, plan and
+        Rasa's record. Knowing the id is the credential, as for the event stream."""
+        if len(conversation_id) > 64:
+            raise DutchError(404, "Dit gesprek bestaat niet.")
+
+        def wipe() -> None:
+            with request.app.state.sessions() as session:
+                erase_conversation(session, conversation_id, TrackerEvents(settings.rasa_tracker_db_url),
+                                   "gesprek op verzoek van de inwoner")
+
+        try:
+            await run_in_threadpool(wipe)
+        except (TrackerUnavailable, SQLAlchemyError):
+            log.error("erasing a conversation failed; nothing was deleted")
+            raise DutchError(503, "Wissen lukt nu niet. Er is niets gewist. Probeer het later nog eens.")
+        return {"deleted": True}
 
     @app.get("/api/chat/{conversation_id}/events", include_in_schema=False)
     async def citizen_events(conversation_id: str, request: Request) -> StreamingResponse:

@@ -74,18 +74,23 @@ def purge(session: Session, days: int, tracker: TrackerEvents, now: datetime | N
     return counted
 
 
+def erase_conversation(session: Session, conversation_id: str, tracker: TrackerEvents, why: str) -> None:
+    """Delete one conversation and everything linked to it (handoffs, plan, notes), Rasa's copy
+    first: if that fails, nothing is gone and the request can be repeated."""
+    tracker.delete_conversation(conversation_id)
+    session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id))
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is not None:
+        session.delete(conversation)
+    session.add(AuditLog(actor="systeem", action="gewist", detail=why))
+    session.commit()
+
+
 def erase(session: Session, reference: str, tracker: TrackerEvents) -> bool:
     """Delete the conversation behind a reference number, and everything linked to it. Rasa's
     copy goes first: if that fails, the reference still finds everything for a second try."""
     handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.strip().upper()))
     if handoff is None:
         return False
-    conversation_id = handoff.conversation_id
-    tracker.delete_conversation(conversation_id)
-    session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id))
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is not None:
-        session.delete(conversation)
-    session.add(AuditLog(actor="systeem", action="gewist", detail=f"op verzoek, referentie {reference.upper()}"))
-    session.commit()
+    erase_conversation(session, handoff.conversation_id, tracker, f"op verzoek, referentie {reference.upper()}")
     return True

@@ -6,6 +6,7 @@ import tempfile
 import httpx
 import pytest
 import schemathesis
+import sqlalchemy
 from hypothesis import HealthCheck, settings
 
 from bot.main import create_app
@@ -17,8 +18,14 @@ def reply(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=[{"text": "Dank u voor uw vraag."}])
 
 
-APP = create_app(Settings(database_url=f"sqlite:///{tempfile.mkdtemp()}/wlz.db", internal_api_token="t" * 32,
-                          rate_per_client=1_000_000, rate_per_conversation=1_000_000),
+WORK = tempfile.mkdtemp()
+TRACKER = f"sqlite:///{WORK}/rasa_tracker.db"
+with sqlalchemy.create_engine(TRACKER).begin() as connection:  # Rasa's events table, as its SQL store makes it
+    connection.execute(sqlalchemy.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR, "
+                                       "type_name VARCHAR, timestamp FLOAT, intent_name VARCHAR, "
+                                       "action_name VARCHAR, data TEXT)"))
+APP = create_app(Settings(database_url=f"sqlite:///{WORK}/wlz.db", internal_api_token="t" * 32,
+                          rate_per_client=1_000_000, rate_per_conversation=1_000_000, rasa_tracker_db_url=TRACKER),
                  rasa=RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(reply)))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 

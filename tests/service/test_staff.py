@@ -549,6 +549,29 @@ def test_erase_by_reference_removes_one_person_only(app_client: TestClient, trac
     assert tracker_senders(tracker) == ["conv-new", "conv-open"]
 
 
+def test_a_citizen_wipes_their_conversation_without_a_reference(app_client: TestClient, tracker) -> None:
+    conversation = "conv-old"  # the fixture's tracker holds events of this sender
+    app_client.post("/api/chat", json={"conversation_id": conversation, "message": "hallo"})
+    app_client.post("/internal/plans", json=plan_body(conversation), headers=AUTH)
+    new_handoff(app_client, conversation)
+    app_client.app.state.settings.rasa_tracker_db_url = tracker.url
+    assert app_client.delete(f"/api/chat/{conversation}").json() == {"deleted": True}
+    with sessions(app_client) as session:
+        assert session.get(Conversation, conversation) is None
+        assert session.scalars(select(Plan)).all() == [] and session.scalars(select(Handoff)).all() == []
+    assert tracker_senders(tracker) == ["conv-new", "conv-open"]
+
+
+def test_wiping_fails_whole_when_rasas_record_cannot_be_reached(app_client: TestClient, tmp_path) -> None:
+    app_client.post("/api/chat", json={"conversation_id": "conv-keep", "message": "hallo"})
+    app_client.app.state.settings.rasa_tracker_db_url = f"sqlite:///{tmp_path / 'leeg.db'}"
+    refused = app_client.delete("/api/chat/conv-keep")
+    assert refused.status_code == 503 and refused.json()["detail"] == (
+        "Wissen lukt nu niet. Er is niets gewist. Probeer het later nog eens.")
+    with sessions(app_client) as session:
+        assert session.get(Conversation, "conv-keep") is not None
+
+
 def test_cli_refuses_a_short_password_and_an_oco_user_without_organisation(app_client: TestClient) -> None:
     with sessions(app_client) as session:
         with pytest.raises(ValueError, match="12 tekens"):

@@ -29,6 +29,10 @@
     placeholder: "Typ uw vraag…",
     send: "Versturen",
     restart: "Opnieuw beginnen",
+    erase: "Wis dit gesprek",
+    eraseConfirm: "Wilt u dit gesprek wissen? Dan verwijderen wij alles wat u hier schreef, " +
+                  "ook een bewaard plan en een aanvraag voor een medewerker.",
+    erased: "Uw gesprek is gewist.",
     human: "Praat met een medewerker",
     bot: "Wegwijzer (computer)",
     staff: "Medewerker (mens)",
@@ -114,7 +118,9 @@
       el("button", { type: "button", className: "wlz-secondary wlz-human", text: TEXT.human,
                      onclick: function () { self.send("Praat met een medewerker", "/request_human"); } }),
       el("button", { type: "button", className: "wlz-secondary", text: TEXT.restart,
-                     onclick: function () { self.restart(); } })
+                     onclick: function () { self.restart(); } }),
+      el("button", { type: "button", className: "wlz-secondary", text: TEXT.erase,
+                     onclick: function () { self.erase(); } })
     ]);
     this.privacy = el("div", { className: "wlz-privacy" }, [
       el("p", { text: TEXT.privacy }),
@@ -309,6 +315,21 @@
       if (data.mode) self.setMode(data.mode);
       if (data.text) self.render({ sender: data.sender || "staff", text: data.text, buttons: data.buttons || [] });
     };
+  };
+
+  // Wipe the conversation on the server too, then start afresh.
+  Widget.prototype.erase = function () {
+    var self = this;
+    if (!this.conversationId) { this.restart(); return; }
+    if (!window.confirm(TEXT.eraseConfirm)) return;
+    fetch(API + "/api/chat/" + encodeURIComponent(this.conversationId), { method: "DELETE" })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) { self.showError(typeof data.detail === "string" ? data.detail : TEXT.error); return; }
+          self.restart();
+          self.render({ sender: "system", text: TEXT.erased, buttons: [] });
+        });
+      }).catch(function () { self.showError(TEXT.error); });
   };
 
   Widget.prototype.restart = function () {
