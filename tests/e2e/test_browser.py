@@ -218,3 +218,24 @@ def test_a_crisis_typed_in_a_flow_gets_its_number_to_tap_and_an_urgent_handoff(b
     assert reference in first_row.inner_text() and "Spoed: Medisch spoed" in first_row.inner_text()
     screenshot(staff, "portal-urgent-desktop")
     staff_context.close()
+
+
+def test_a_citizen_wipes_the_conversation_from_the_widget(browser, stack) -> None:
+    import sqlite3
+
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = context.new_page()
+    page.goto(stack.base + "/")
+    page.get_by_role("button", name="Gesprek beginnen").click()
+    bot_says(page, "Ik ben geen mens")
+    type_message(page, "wat is een pgb")
+    bot_says(page, "persoonsgebonden budget")
+    conversation = page.evaluate("() => sessionStorage.getItem('wlz-wegwijzer-conversation')") or ""
+    page.once("dialog", lambda dialog: dialog.accept())  # "Wilt u dit gesprek wissen?"
+    page.get_by_role("button", name="Wis dit gesprek").click()
+    page.locator(".wlz-message", has_text="Uw gesprek is gewist.").wait_for()
+    screenshot(page, "chat-erased-phone")
+    context.close()
+    with sqlite3.connect(stack.logs / "wlz.db") as db:  # the stack keeps its databases beside its logs
+        left = db.execute("SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+    assert conversation and left == 0
