@@ -180,6 +180,11 @@ class ActionAnswer(Action):
             # any of the 342 gemeenten, also those the entity rules do not list
             place = content().find_place(message.get("text") or "")
             entities = {**entities, "plaats": place} if place else entities
+        if entities.get("relatie") and tracker.get_slot("relatie") and \
+                re.search(r"\b(ze|zij|haar|hij|hem)\b", fold(message.get("text") or "")):
+            # "hoeveel moet ze betalen, mijn vader woont nog thuis": "ze" is still the person the
+            # care is for; the relative named along the way is not
+            entities = {**entities, "relatie": tracker.get_slot("relatie")}
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
         choice = follow_up_choice(message.get("text") or "", intent, entities,
@@ -254,6 +259,14 @@ class ActionFallbackSuggest(Action):
             send(dispatcher, by_place)
             report(dispatcher, topic="ask_which_care_office")
             return [SlotSet("last_answer", by_place.answer_id), SlotSet("fallback_count", 0)]
+        # "ze heeft vorige maand al een indicatie gekregen": no question, but where they stand;
+        # a wegwijzer answers with the next step from there
+        stage = stage_of(tracker.latest_message.get("text") or "")
+        if stage:
+            reply = choose_reply("next_step", {}, tracker.get_slot("relatie"), stage)
+            send(dispatcher, reply)
+            report(dispatcher, topic=f"stage:{stage}")
+            return [SlotSet("stage", stage), SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))
         send(dispatcher, reply)

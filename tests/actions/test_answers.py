@@ -471,3 +471,27 @@ def test_the_next_step_follows_the_stage_and_is_remembered() -> None:
     assert messages[0]["text"].startswith("Er is een indicatie. Nu kiest u de vorm van zorg")
     _, messages = run("wat is de volgende stap", "next_step", {})
     assert messages[0]["text"].startswith("U was nog niet bezig met een stappenplan")
+
+
+def test_a_stage_stated_without_a_question_gets_the_next_step_and_the_care_receiver_stays() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer, ActionFallbackSuggest
+
+    message = {"intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": [],
+               "text": "ze heeft vorige maand al een indicatie gekregen, vv5",
+               "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}]}
+    dispatcher = CollectingDispatcher()
+    events = ActionFallbackSuggest().run(dispatcher, Tracker("c", {"relatie": "moeder"}, message, [], False,
+                                                              None, {}, ""), {})
+    assert dispatcher.messages[0]["text"].startswith("Er is een indicatie. Nu kiest u de vorm van zorg")
+    assert {"event": "slot", "timestamp": None, "name": "stage", "value": "indicated"} in events
+
+    message = {"intent": {"name": "ask_own_contribution", "confidence": 0.95},
+               "text": "hoeveel moet ze dan zelf betalen, mijn vader woont nog thuis",
+               "entities": [{"entity": "relatie", "value": "vader"}],
+               "intent_ranking": [{"name": "ask_own_contribution", "confidence": 0.95}]}
+    dispatcher = CollectingDispatcher()
+    ActionAnswer().run(dispatcher, Tracker("c", {"relatie": "moeder"}, message, [], False, None, {}, ""), {})
+    assert "uw moeder" in dispatcher.messages[0]["text"] and "uw vader" not in dispatcher.messages[0]["text"]
