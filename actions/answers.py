@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
-from actions.search import second_opinion
+from actions.search import answer_search, second_opinion
 from actions.situation import stage_of
 from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
@@ -240,6 +240,11 @@ def fallback_reply(failures: int, ranking: list[dict[str, Any]]) -> Reply:
     if suggestions:
         return Reply(registry.dialogue_text("fallback_suggest"), suggestions)
     return Reply(registry.dialogue_text("fallback_rephrase"), registry.menu_buttons())
+
+
+# Build the answer index when the action server loads this module, not on a citizen's first
+# question (about 0.8 s on 2 cores).
+answer_search()
 
 
 class ActionFallbackSuggest(Action):

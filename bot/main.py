@@ -189,11 +189,12 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
 
     async def one_turn(request: Request, conversation_id: str, text: str) -> ChatResponse:
         try:  # database work runs in the thread pool: the event loop keeps serving other people
-            mode, message_id, expired = await run_in_threadpool(record_user, request, conversation_id, text)
+            mode, message_id, expired, live_handoff = await run_in_threadpool(record_user, request,
+                                                                              conversation_id, text)
         except SQLAlchemyError:
             # storage is down: still help the person; only the transcript misses this turn
             log.warning("could not store a chat message (database unavailable)")
-            mode, message_id, expired = "bot", None, False
+            mode, message_id, expired, live_handoff = "bot", None, False, None
         if mode == "human":  # an adviser has taken over: relay, do not ask the bot
             crisis = await request.app.state.rasa.crisis(text)
             await run_in_threadpool(request.app.state.live.publish, staff_channel(conversation_id),
@@ -214,13 +215,14 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             messages.insert(0, ChatMessage(sender="system", text=TAKEOVER_EXPIRED))
         customs = [r.get("custom") for r in replies if isinstance(r.get("custom"), dict)]
         try:
-            await run_in_threadpool(store_replies, request, conversation_id, message_id, messages, customs)
+            await run_in_threadpool(store_replies, request, conversation_id, message_id, messages, customs,
+                                    live_handoff)
         except SQLAlchemyError:
             log.warning("could not store the replies (database unavailable)")
         return ChatResponse(conversation_id=conversation_id, mode=mode, messages=messages)
 
     def store_replies(request: Request, conversation_id: str, message_id: int | None,
-                      messages: list[ChatMessage], customs: list[dict]) -> None:
+                      messages: list[ChatMessage], customs: list[dict], live_handoff: int | None) -> None:
         if message_id is None:
             return
         # redacted outside the connection, as below
@@ -238,8 +240,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 topic=topic, signals=signals or None))
             if rows:
                 # a reply within a live chat (the safety layer's door) belongs to that handoff too
-                live = session.scalar(select(Message.handoff_id).where(Message.id == message_id))
-                session.execute(insert(Message), [{**row, "handoff_id": live} for row in rows])
+                session.execute(insert(Message), [{**row, "handoff_id": live_handoff} for row in rows])
             session.commit()
 
     def takeover_abandoned(session, conversation_id: str, lease_seconds: int) -> bool:
@@ -264,7 +265,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         except SQLAlchemyError:
             return file_settings(settings.content_dir)
 
-    def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int, bool]:
+    def record_user(request: Request, conversation_id: str, text: str) -> tuple[str, int, bool, int | None]:
         """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
         redacted = redact(text)  # before taking a connection: SQLite has only one, others wait on it
         with request.app.state.sessions() as session:
@@ -284,7 +285,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 # said to a person in a live chat: part of that handoff only
                 handoff_id=live_handoff if mode == "human" else None)).inserted_primary_key[0]
             session.commit()
-            return mode, message_id, expired
+            return mode, message_id, expired, live_handoff if mode == "human" else None
 
     @app.delete("/api/chat/{conversation_id}")
     async def erase_chat(conversation_id: str, request: Request) -> dict:

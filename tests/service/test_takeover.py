@@ -144,21 +144,28 @@ def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
         ("system", BOT_RESUMES), ("user", "Dank u"), ("bot", "Ik ben de digitale assistent.")]
 
 
-def test_a_second_adviser_cannot_take_over_a_conversation_in_use(server) -> None:
-    base, app, _ = server
+def chat_with_handoff(base: str, key: str) -> tuple[httpx.Client, str, str]:
+    """A citizen who said hello and asked for a live chat: (client, conversation id, reference)."""
     citizen = httpx.Client(base_url=base, timeout=5)
     conversation = citizen.post("/api/chat", json={"message": "Hallo"}).json()["conversation_id"]
     reference = citizen.post("/internal/handoffs", headers={"Authorization": f"Bearer {TOKEN}"}, json={
-        "conversation_id": conversation, "idempotency_key": "k", "target": "zorgkantoor",
+        "conversation_id": conversation, "idempotency_key": key, "target": "zorgkantoor",
         "contact_method": "chat", "consent": True}).json()["reference"]
-    clients = []
-    for name in ("anne", "bram"):
-        with app.state.sessions() as session:
-            cli.add_staff(session, name, "adviseur", PASSWORD)
-        client = httpx.Client(base_url=base, timeout=5)
-        token = client.post("/staff/api/login", json={"username": name, "password": PASSWORD}).json()["csrf_token"]
-        clients.append((client, {"X-CSRF-Token": token}))
-    (anne, anne_csrf), (bram, bram_csrf) = clients
+    return citizen, conversation, reference
+
+
+def signed_in_adviser(app, base: str, name: str) -> tuple[httpx.Client, dict[str, str]]:
+    with app.state.sessions() as session:
+        cli.add_staff(session, name, "adviseur", PASSWORD)
+    client = httpx.Client(base_url=base, timeout=5)
+    token = client.post("/staff/api/login", json={"username": name, "password": PASSWORD}).json()["csrf_token"]
+    return client, {"X-CSRF-Token": token}
+
+
+def test_a_second_adviser_cannot_take_over_a_conversation_in_use(server) -> None:
+    base, app, _ = server
+    _, _, reference = chat_with_handoff(base, "k")
+    (anne, anne_csrf), (bram, bram_csrf) = (signed_in_adviser(app, base, name) for name in ("anne", "bram"))
     assert anne.post(f"/staff/api/handoffs/{reference}/takeover", headers=anne_csrf).status_code == 200
     assert bram.post(f"/staff/api/handoffs/{reference}/takeover", headers=bram_csrf).status_code == 409
     refused = bram.post(f"/staff/api/handoffs/{reference}/messages", json={"text": "Hallo"}, headers=bram_csrf)
@@ -180,16 +187,8 @@ def test_one_address_cannot_open_event_streams_without_end(server) -> None:
 
 def test_danger_typed_to_an_adviser_still_gets_the_door_at_once(server) -> None:
     base, app, rasa = server
-    citizen = httpx.Client(base_url=base, timeout=5)
-    conversation = citizen.post("/api/chat", json={"message": "Hallo"}).json()["conversation_id"]
-    reference = citizen.post("/internal/handoffs", headers={"Authorization": f"Bearer {TOKEN}"}, json={
-        "conversation_id": conversation, "idempotency_key": "k-crisis", "target": "zorgkantoor",
-        "contact_method": "chat", "consent": True}).json()["reference"]
-    with app.state.sessions() as session:
-        cli.add_staff(session, "anne", "adviseur", PASSWORD)
-    staff = httpx.Client(base_url=base, timeout=5)
-    csrf = {"X-CSRF-Token": staff.post("/staff/api/login", json={"username": "anne", "password": PASSWORD})
-            .json()["csrf_token"]}
+    citizen, conversation, reference = chat_with_handoff(base, "k-crisis")
+    staff, csrf = signed_in_adviser(app, base, "anne")
     staff.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf)
     to_staff, _ = listen(f"{base}/staff/api/handoffs/{reference}/events", cookies=dict(staff.cookies))
 
