@@ -46,37 +46,81 @@ NOT_NAMES = {"het", "de", "een", "niet", "wel", "al", "nog", "ook", "welkom", "b
              "boos", "verdrietig", "benieuwd", "bezorgd", "ongerust", "dankbaar", "op", "er", "daar", "hier",
              "zelf", "nu", "bijna", "pas", "sinds", "zo", "heel", "erg", "echt", "ook", "bezig", "klaar"}
 # nationalities and origins: "ik ben Marokkaans" is not a name
-NOT_NAME_ENDINGS = ("aans", "aanse", "ees", "eese", "isch", "ische", "iaan", "iaanse", "ands", "andse", "ks", "kse")
+NOT_NAME_ENDINGS = ("aans", "aanse", "ees", "eese", "isch", "ische", "iaan", "iaanse", "ands", "andse", "ks", "kse",
+                    "aams", "aamse", "ools", "oolse", "eens", "eense", "aars", "aarse", "ts", "tse", "ers", "erse",
+                    "ws", "wse", "ngs", "ngse")
+
+# service numbers of organisations are no personal data ("0800-2000", "0900-1234567", "14 020")
+SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)|^14\s?0")
+# a number right after an organisation is that organisation's ("de SVB gebeld op 030 264 82 00"),
+# unless the writer says it is theirs ("bel mij", "mijn nummer")
+ORGANISATION = re.compile(r"\b(?:svb|ciz|cak|per\s+saldo|zorgkantoor|helpdesk|klantenservice|mantelzorglijn|"
+                          r"veilig\s+thuis|sociale\s+verzekeringsbank|huisartsenpost|zorgverzekeraar|"
+                          r"algemene\s+nummer|gemeente|ziekenhuis|afdeling|receptie)\b", re.IGNORECASE)
+PERSONAL = re.compile(r"\b(?:mij|me|mijn|m'n|mn|ons|onze|haar|hem|zijn|zij|hij|thuis|privé|prive|mobiel|"
+                      r"terugbellen|bereikbaar)\b", re.IGNORECASE)
+# a date is personal data as a date of birth; "geldig tot 31-12-2027" or "de brief van
+# 12-02-2026" is not. Recent and future dates count only with a word for birth before them.
+BIRTH_CUE = re.compile(r"\b(?:geb|geboren|geboorte\w*|verjaardag|jarig|dob)\b", re.IGNORECASE)
+RECENT_YEAR = 2024
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # a separator between digit groups: a space, a dot or a dash, with spaces around it ("06 - 12345678")
 _SEP = r"(?:\s*[.-]\s*|\s)?"
 PHONE = re.compile(rf"(?<![\w+])(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
+# a Dutch IBAN's own shape (bank code of four letters, ten digits) is hidden even when the check
+# fails: a mistyped account number still points to the account
+DUTCH_IBAN = re.compile(r"\bNL\s?\d{2}[\s-]?[A-Z]{4}(?:[\s-]?\d){10}\b", re.IGNORECASE)
 # postcode plus house number; the letters may not be an everyday word ("2023 al 5 jaar")
 COMMON_PAIRS = "al|en|of|is|te|in|op|ik|je|we|ze|na|om|nu|ja|de|er|at|an|el|he|hé|ok|zo|nl"
-POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}\s?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*,?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b)?")
+HOUSE_NUMBER = r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b|\s(?:bis|hs|huis|rood|zw|bg|boven|beneden)\b|\s?[a-zA-Z]\b)?"
+POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}\s?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*,?\s*"
+                            rf"(?:en\s+)?(?:(?:huisnummer|huisnr|nummer|nr)\.?\s*)?{HOUSE_NUMBER}")
 # a postcode alone narrows a home down to a street: redacted too, as long as the letters are no word
 POSTCODE = re.compile(rf"\b[1-9]\d{{3}}\s?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b|\b[1-9]\d{{3}}(?!(?:{COMMON_PAIRS})\b)[a-z]{{2}}\b")
 # a street with a house number: "Dorpsstraat 12", "kerkweg 3a", "Laan van Meerdervoort 101-B"
 STREET_WORDS = ("straat|weg|laan|plein|singel|gracht|kade|dreef|hof|dijk|pad|steeg|park|plantsoen|markt|"
                 "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde")
-STREET = re.compile(rf"\b(?:(?:laan|plein|kade|weg|hof)\s+(?:van|der|de|den|het|ter|ten|op)\s+(?:\w+\s+)?[A-Z]\w+|"
-                    rf"[A-Za-zÀ-ÿ'-]+(?:{STREET_WORDS}))\s+\d{{1,5}}(?:\s?-?\s?[a-zA-Z](?![A-Za-z])|\s?-\s?\d{{1,3}})?",
+# words that may come before a street name: "Burgemeester de Withstraat", "2e Oosterparkstraat",
+# "J.P. Coenstraat", "Koningin Julianalaan" (capitalised words, ordinals, initials, particles)
+STREET_PREFIX = r"(?:(?:[A-Z][\w'-]*\.?|(?:[A-Z]\.)+|\d{1,2}e|van|de|der|den|het|ter|ten)\s+){0,3}"
+STREET = re.compile(rf"\b(?:(?:laan|plein|kade|weg|hof)\s+(?:van|der|de|den|het|ter|ten|op)\s+(?:[\w-]+\s+)?[A-Z][\w-]+|"
+                    rf"(?-i:{STREET_PREFIX})[A-Za-zÀ-ÿ'-]+(?:{STREET_WORDS}))\s+{HOUSE_NUMBER}",
                     re.IGNORECASE)
-NUMERIC_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:\d{4}|\d{2})\b")
+# "woont op de Heuvel 22", "adres: Achter de Kerk 2": after a word for living somewhere, words
+# up to a house number are a street, also without a street word
+NOT_STREET = ("op|aan|in|de|het|te|bij|nog|sinds|al|nu|er|daar|hier|alleen|zelfstandig|samen|thuis|met|"
+              "sinds|vanaf|per|nummer|nr|huisnummer|postcode|is|was|ongeveer|bijna|ruim")
+LIVES_AT = re.compile(rf"\b(?:woon\w*|adres(?:\s+is)?:?|verhuisd\s+naar)\s+(?:(?:nog|al|nu|zelfstandig|alleen)\s+){{0,2}}"
+                      rf"(?:(?:op|aan|in)\s+)?(?:(?:de|het)\s+)?((?!(?:{NOT_STREET})\b)(?:[A-Za-zÀ-ÿ'-]+\s+){{1,3}}"
+                      rf"{HOUSE_NUMBER})(?=[\s,.!?)]|$)(?-i:(?!\s?[A-Z]{{2}}\b))", re.IGNORECASE)
+NUMERIC_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:\d{4}\b|\d{2}\b|'\d{2}\b)")
 ISO_DATE = re.compile(r"\b(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])\b")
 # ddmmyyyy, as typed in forms: "12031945"
 COMPACT_DATE = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}(?!\d)")
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
 # not after "per", "sinds", "vanaf", "tot": that is when a rule changed, not someone's birthday
-WORD_DATE = re.compile(rf"(?<!\bper )(?<!\bsinds )(?<!\bvanaf )(?<!\btot )\b(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?\s+(?:19|20)?\d{{2}}\b", re.IGNORECASE)
+WORD_DATE = re.compile(rf"(?<!\bper )(?<!\bsinds )(?<!\bvanaf )(?<!\btot )\b(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?\s+(?:(?:19|20)?\d{{2}}|'\d{{2}})\b", re.IGNORECASE)
 # a month and a year long ago is a birth month ("maart 1945"); "in maart 2025" is just when
 MONTH_YEAR = re.compile(rf"\b(?:{_MONTHS})\.?\s+(?:19\d{{2}}|200\d)\b", re.IGNORECASE)
 # a BSN named as such, also with eight digits (older numbers) or a failing check
 NAMED_BSN = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer)\s*(?:nummer|nr\.?)?\s*[:=]?\s*(\d(?:[\s.-]?\d){7,8})(?!\d)",
                        re.IGNORECASE)
+# "51832264 is het bsn", "is 212 655 497 een geldig bsn?": the word may also follow the number
+BSN_WORD = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)\b", re.IGNORECASE)
+EIGHT_OR_NINE = re.compile(r"(?<![\d-])(\d{8,9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .-]\d{3}[ .-]\d{2,3}|\d{8} \d)(?![\d-])")
 NINE_DIGITS = re.compile(r"(?<![\d-])(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3})(?![\d-])")
+
+
+# a reference to a health record: the number after a word for one ("cliëntnummer bij Vivium is
+# 30094", "patiëntnr. 5567123", "dossier 2026-WLZ-00871", "polisnummer CZ 40028871")
+RECORD_WORD = (r"(?:cli[eë]nt|pati[eë]nt|ziekenhuispati[eë]nt|dossier|ziekenhuis|registratie|polis|aanvraag|klant|"
+               r"relatie|zorgverzekerings|verzekerings)(?:nummer|nr\.?|nummers)|dossier|kenmerk|"
+               r"ciz-aanvraag|onder\s+nummer")
+RECORD = re.compile(rf"\b(?:{RECORD_WORD})(?!\w)[^.?!\n\d]{{0,45}}?\b((?:[A-Z]{{1,4}}-?)?\d[\d/-]{{3,}}\d(?:-[A-Z0-9]+)*"
+                    rf"|(?:[A-Z]{{1,4}}-)?\d{{4,}}(?:-[A-Z]{{2,4}}-\d+)?)",
+                    re.IGNORECASE)
 
 
 def elfproef(digits: str) -> bool:
@@ -154,7 +198,7 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
         matcher.add("NAAM_" + "_".join(trigger), [pattern, with_particles])
         # lowercase typing of names after the strongest triggers ("ik heet jan de vries")
         if trigger in (["ik", "heet"], ["mijn", "naam", "is"], ["naam", ":"]):
-            lower = [{"LOWER": word} for word in trigger] + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}}]
+            lower = [{"LOWER": word} for word in trigger] + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}]
             matcher.add("NAAM_LC_" + "_".join(trigger), [
                 lower, lower + [{"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"}, {"IS_ALPHA": True}],
                 lower + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}]])  # "naam: karin smit"
@@ -175,19 +219,51 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
 def _regex_spans(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "E-MAIL") for m in EMAIL.finditer(text)]
     spans += [Span(m.start(), m.end(), "IBAN") for m in IBAN.finditer(text) if iban_valid(m.group())]
+    spans += [Span(m.start(), m.end(), "IBAN") for m in DUTCH_IBAN.finditer(text)]
     spans += [Span(m.start(), m.end(), "BSN") for m in NINE_DIGITS.finditer(text)
               if elfproef(re.sub(r"\D", "", m.group()))]
-    spans += [Span(m.start(), m.end(), "TELEFOON") for m in PHONE.finditer(text)]
+    spans += [Span(m.start(), m.end(), "TELEFOON") for m in PHONE.finditer(text)
+              if not _organisation_number(text, m)]
     spans += [Span(m.start(1), m.end(1), "BSN") for m in NAMED_BSN.finditer(text)]
+    if BSN_WORD.search(text):
+        spans += [Span(m.start(1), m.end(1), "BSN") for m in EIGHT_OR_NINE.finditer(text)
+                  if _near(text, m.start(1), m.end(1), BSN_WORD, 60)]
+    spans += [Span(m.start(1), m.end(1), "DOSSIER") for m in RECORD.finditer(text)]
+    spans += [Span(m.start(1), m.end(1), "ADRES") for m in LIVES_AT.finditer(text)]
     spans += [Span(m.start(), m.end(), "ADRES") for m in POSTCODE_HOUSE.finditer(text)]
     spans += [Span(m.start(), m.end(), "POSTCODE") for m in POSTCODE.finditer(text)]
     spans += [Span(m.start(), m.end(), "ADRES") for m in STREET.finditer(text)]
     for pattern in (NUMERIC_DATE, ISO_DATE, COMPACT_DATE, WORD_DATE, MONTH_YEAR):
-        spans += [Span(m.start(), m.end(), "DATUM") for m in pattern.finditer(text)]
+        spans += [Span(m.start(), m.end(), "DATUM") for m in pattern.finditer(text) if _birth_date(text, m)]
     closing = CLOSING.search(text.rstrip(" .!"))
     if closing:
         spans.append(Span(closing.start(1), closing.start(1) + len(closing.group(1).rstrip()), "NAAM"))
     return spans
+
+
+def _near(text: str, start: int, end: int, pattern: re.Pattern, distance: int) -> bool:
+    return bool(pattern.search(text[max(0, start - distance):start]) or pattern.search(text[end:end + distance]))
+
+
+def _organisation_number(text: str, match: re.Match) -> bool:
+    if SERVICE_NUMBER.match(match.group().strip()):
+        return True
+    before = text[max(0, match.start() - 50):match.start()]
+    found = list(ORGANISATION.finditer(before))
+    return bool(found) and not PERSONAL.search(before[found[-1].end():])
+
+
+def _birth_date(text: str, match: re.Match) -> bool:
+    """A date that may be someone's date of birth: an old one, or any with a word for birth."""
+    if BIRTH_CUE.search(text[max(0, match.start() - 30):match.start()]):
+        return True
+    years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", match.group()) or \
+        re.findall(r"'\d{2}\b|(?<=[-/.])\d{2}$|\b\d{2}$", match.group())
+    if not years:
+        return True
+    year = years[0].lstrip("'")
+    year = int(year) if len(year) == 4 else 2000 + int(year) if int(year) <= RECENT_YEAR % 100 + 2 else 1900 + int(year)
+    return year < RECENT_YEAR
 
 
 # One message at a time through spaCy: its tokenizer and matcher keep caches that are not
@@ -215,7 +291,15 @@ def _token_spans(text: str) -> list[Span]:
     return spans
 
 
-TITLES = {"mevrouw", "mevr", "mw", "meneer", "mr", "dhr", "heer", "dokter", "dr", "zuster", "broeder"}
+TITLES = {"mevrouw", "mevr", "mw", "meneer", "mr", "dhr", "heer", "dokter", "dr", "drs", "zuster", "broeder"}
+# a capitalised word after these is the name of a care home or a place, not of a person
+# ("verpleeghuis De Linde", "Sint Jozef")
+PLACE_BEFORE = {"de", "het", "sint", "st", "verpleeghuis", "zorgcentrum", "woonzorgcentrum", "zorggroep", "locatie",
+                "huize", "kliniek", "ziekenhuis", "stichting", "woongroep"}
+# the words after which a lower-case first name is a name: "ik ben anouk", "mijn man gerrit",
+# "de zoon van wim de graaf"
+LOWER_NAME_AFTER = {"ben", "heet", "van", "naam", *RELATIVES}
+INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
 
 
 def _listed_names(doc) -> list[Span]:
@@ -229,8 +313,13 @@ def _listed_names(doc) -> list[Span]:
     index = 0
     while index < len(doc):
         token = doc[index]
-        after_title = index > 0 and doc[index - 1].lower_.rstrip(".") in TITLES
-        starts = token.is_title and token.lower_ not in not_name and (
+        before = doc[index - 1].lower_.rstrip(".") if index > 0 else ""
+        after_title = before in TITLES
+        lower = token.is_lower and before in LOWER_NAME_AFTER and token.text.title() in lists.first \
+            and token.lower_ not in not_name and len(token) > 2
+        initials = bool(INITIALS.match(token.text)) and index + 1 < len(doc) and doc[index + 1].is_title \
+            and doc[index + 1].lower_ not in not_name
+        starts = lower or initials or token.is_title and token.lower_ not in not_name and before not in PLACE_BEFORE and (
             token.text in lists.first or (after_title and (token.text in lists.surnames or token.is_title)))
         if after_title and token.lower_ in PARTICLES:
             starts = any(t.is_title for t in doc[index + 1:index + 4])
@@ -238,11 +327,17 @@ def _listed_names(doc) -> list[Span]:
             index += 1
             continue
         end = index + 1
-        while end < len(doc):  # the rest of the name: particles and capitalised words
+        while end < len(doc):  # the rest of the name: particles, capitalised words, listed surnames
             following = doc[end]
-            if following.lower_ in PARTICLES and any(t.is_title for t in doc[end + 1:end + 4]):
+            surname = following.text.title() in lists.surnames or following.text in lists.first
+            if following.lower_ in PARTICLES and any(t.is_title or (lower and t.is_alpha and t.lower_ not in PARTICLES)
+                                                     for t in doc[end + 1:end + 4]):
+                end += 1  # "ilse van der meer": after particles a lower-case word is the surname too
+            elif lower and doc[end - 1].lower_ in PARTICLES and following.is_alpha:
                 end += 1
-            elif following.is_title and following.lower_ not in not_name:
+            elif following.is_title and (following.lower_ not in not_name or surname):
+                end += 1
+            elif lower and following.is_lower and surname and following.lower_ not in not_name:
                 end += 1
             else:
                 break

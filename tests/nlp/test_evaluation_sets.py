@@ -103,7 +103,7 @@ def test_no_evaluation_example_is_near_a_training_example(name: str) -> None:
 def test_the_crisis_sets_share_nothing_with_training_or_tuning_data() -> None:
     devs = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "nlp").glob("crisis_dev*.yml"))]
     seen = [normalised(t) for t in TRAINING] + [normalised(m["text"]) for dev in devs
-                                                 for part in ("crisis", "controls") for m in dev[part]]
+                                                 for part in ("crisis", "controls") for m in dev.get(part, [])]
     clashes = [(text, other) for text in crisis_texts() for other in candidates(text, seen)
                if near_duplicate(text, other)]
     # the controls may quote the issue's own examples of what is not a crisis ("stop", ...);
@@ -117,6 +117,29 @@ def test_near_duplicate_catches_small_changes() -> None:
     assert near_duplicate(normalised("Mijn vader is gevallen!"), normalised("mijn vader is gevallen"))
     assert near_duplicate("mijn vader is gevalen", "mijn vader is gevallen")
     assert not near_duplicate("mijn vader is gevallen", "mijn moeder wil niet meer leven")
+
+
+# -- the redactor's corpora (benchmarks/redaction.py) -------------------------------------------
+REDACTION_DEV = ROOT / "benchmarks" / "validation" / "redaction_dev.yml"
+REDACTION_SETS = sorted((ROOT / "tests" / "redaction").glob("*.yml"))
+
+
+def test_the_redaction_corpora_share_nothing_with_the_development_corpus() -> None:
+    """The redactor is tuned on the development corpus; its evaluation corpora must not hold
+    the same messages, or a near copy of one."""
+    seen = [normalised(i["text"]) for i in yaml.safe_load(REDACTION_DEV.read_text(encoding="utf-8"))["items"]]
+    texts = [normalised(i["text"]) for path in REDACTION_SETS
+             for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]]
+    clashes = [(text, other) for text in texts for other in candidates(text, seen) if near_duplicate(text, other)]
+    assert len(REDACTION_SETS) >= 2 and len(texts) >= 800
+    assert not clashes, f"{len(clashes)} evaluation messages near development messages: {clashes[:5]}"
+
+
+def test_every_labelled_piece_is_in_its_message() -> None:
+    for path in [REDACTION_DEV, *REDACTION_SETS]:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            for piece in item["pii"] or []:
+                assert piece["text"] in item["text"], (path.name, piece["text"])
 
 
 # -- real questions from public FAQ pages (benchmarks/real_questions.py) ----------------------

@@ -21,9 +21,11 @@ from bot.redaction import elfproef, iban_valid, redact
     # e-mail
     ("mail naar jan.de.vries@example.nl aub", "mail naar [E-MAIL] aub"),
     ("mijn e-mail werkt niet", "mijn e-mail werkt niet"),
-    # IBAN: only with a valid check
+    # IBAN: any valid one, and a Dutch one even with a typo (it still points to the account)
     ("rekening NL91 ABNA 0417 1643 00", "rekening [IBAN]"),
-    ("NL91ABNA0417164301 klopt niet", "NL91ABNA0417164301 klopt niet"),
+    ("NL91ABNA0417164301 klopt niet", "[IBAN] klopt niet"),
+    ("DE89370400440532013000 klopt niet", "[IBAN] klopt niet"),
+    ("DE89370400440532013001 klopt niet", "DE89370400440532013001 klopt niet"),
     # postcode with house number
     ("ik woon op 1234 AB 12", "ik woon op [ADRES]"),
     ("postcode 3511AB, 7a", "postcode [ADRES]"),
@@ -119,6 +121,29 @@ def test_a_postcode_is_hidden_but_no_everyday_word_after_a_year() -> None:
     ("per 1 juli 2024 is het anders", "per 1 juli 2024 is het anders"),
     ("bel Veilig Thuis op 0800-2000 of 113", "bel Veilig Thuis op 0800-2000 of 113"),
     ("mijn moeder woont op de Dorpsstraat in Utrecht", "mijn moeder woont op de Dorpsstraat in Utrecht"),
+    # December 2026: records, lower-case names, numbers near "bsn", addresses without a street word
+    ("haar cliëntnummer bij Vivium is 30094", "haar cliëntnummer bij Vivium is [DOSSIER]"),
+    ("patiëntnr. 5567123 van het Rijnstate", "patiëntnr. [DOSSIER] van het Rijnstate"),
+    ("ik heb uw brief met dossier 2026-WLZ-00871", "ik heb uw brief met dossier [DOSSIER]"),
+    ("hoi ik ben anouk, mijn opa is 90", "hoi ik ben [NAAM], mijn opa is 90"),
+    ("mijn man gerrit heeft parkinson", "mijn man [NAAM] heeft parkinson"),
+    ("ik ben sophie de jong en ik zorg", "ik ben [NAAM] en ik zorg"),
+    ("t.n.v. B. Verbeek", "t.n.v. [NAAM]"),
+    ("51832264 is het bsn van mijn vader", "[BSN] is het bsn van mijn vader"),
+    ("is 212 655 497 een geldig bsn?", "is [BSN] een geldig bsn?"),
+    ("postcode 3511 LK huisnummer 7", "postcode [ADRES]"),
+    ("ze woont op Achter de Kerk 2 in Zierikzee", "ze woont op [ADRES] in Zierikzee"),
+    ("Burgemeester de Withstraat 101 bis", "[ADRES]"),
+    ("geb 14-6-'44", "geb [DATUM]"),
+    # and what stays: numbers of organisations, dates that are no birthday, care homes, origins
+    ("ik heb de SVB gebeld op 030 264 82 00", "ik heb de SVB gebeld op 030 264 82 00"),
+    ("wat is het nummer? is het 0900-1234567?", "wat is het nummer? is het 0900-1234567?"),
+    ("de indicatie is geldig tot 31-12-2027", "de indicatie is geldig tot 31-12-2027"),
+    ("de beslissing is gedateerd 2026-01-19", "de beslissing is gedateerd 2026-01-19"),
+    ("Het Anker of De Linde, welk verpleeghuis?", "Het Anker of De Linde, welk verpleeghuis?"),
+    ("ik ben Pools en werk als zorgverlener", "ik ben Pools en werk als zorgverlener"),
+    ("ik heet u graag welkom", "ik heet u graag welkom"),
+    ("woont sinds 2019 in Emmen", "woont sinds 2019 in Emmen"),
 ])
 def test_real_dutch_phrasings(text: str, expected: str) -> None:
     assert redact(text) == expected
