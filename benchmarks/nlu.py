@@ -14,13 +14,21 @@ Scoring uses the classifier's best real intent (the top of the ranking other
 than nlu_fallback), so both pipelines are compared on what they understood, not
 on where their fallback thresholds sit; the fallback rate is reported apart.
 
+The default pipeline takes about an hour per seed on 2 cores, so its seeds are kept in
+benchmarks/reports/nlu_default.json together with a fingerprint of the training and evaluation
+data. A run with --seeds 0 reuses that record when the data are unchanged (and says so, with the
+commit it was measured on); when they changed, the default pipeline is left out.
+
 Usage (Rasa environment, from the repository root):
     python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--seeds 3] [--report benchmarks/reports/nlu.md]
+    python -m benchmarks.nlu --default-only --seeds 3    # only refresh the default pipeline's record
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import logging
 import os
 import statistics
@@ -52,6 +60,7 @@ PIPELINES = {
     DEFAULT: ROOT / "benchmarks" / "default_config.yml",
 }
 TARGET_HELDOUT_F1 = 0.93
+DEFAULT_RECORD = ROOT / "benchmarks" / "reports" / "nlu_default.json"
 
 
 @dataclass
@@ -175,6 +184,29 @@ DECISIONS = [
 
 
 
+def fingerprint(pairs, test_sets: dict[str, list]) -> str:
+    """Which training and evaluation data a default-pipeline record belongs to."""
+    digest = hashlib.sha256(json.dumps([sorted(pairs), {k: sorted(v) for k, v in sorted(test_sets.items())}],
+                                       ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def save_default(runs: list[dict[str, Score]], data: str, seeds: int) -> None:
+    record = {"data": data, "commit": commit(), "date": date.today().isoformat(), "seeds": seeds,
+              "runs": [{key: vars(value) for key, value in run.items()} for run in runs]}
+    DEFAULT_RECORD.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_default(data: str) -> tuple[list[dict[str, Score]], dict] | None:
+    """The recorded default-pipeline runs, when they were made on these very data."""
+    if not DEFAULT_RECORD.exists():
+        return None
+    record = json.loads(DEFAULT_RECORD.read_text(encoding="utf-8"))
+    if record["data"] != data:
+        return None
+    return [{key: Score(**value) for key, value in run.items()} for run in record["runs"]], record
+
+
 def mean_sd(values: list[float]) -> str:
     if len(values) < 2:
         return f"{values[0]:.3f}"
@@ -183,7 +215,8 @@ def mean_sd(values: list[float]) -> str:
 
 def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, int],
            n_intents: int, minutes: float, folds: int, args: argparse.Namespace,
-           seed_scores: dict[str, list[float]], real_lines: list[str] | None = None) -> str:
+           seed_scores: dict[str, list[float]], real_lines: list[str] | None = None,
+           reused: str = "") -> str:
     ours, default = results[OURS], results.get(DEFAULT)
     lines = [
         "# NLU benchmark: intent classification",
@@ -210,9 +243,11 @@ def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, 
         "",
         *[f"- {line}" for line in DECISIONS],
         "",
-        (f"Rasa's default pipeline was trained with {args.seeds} seeds; its row shows the first seed, "
-         f"and its held-out macro-F1 over the seeds is {mean_sd(seed_scores['heldout'])}."
-         if default else "Rasa's default pipeline was not run this time (`--seeds 0`)."),
+        (f"Rasa's default pipeline was trained with {len(seed_scores['heldout'])} seeds{reused}; its row "
+         f"shows the first seed, and its held-out macro-F1 over the seeds is "
+         f"{mean_sd(seed_scores['heldout'])}."
+         if default else "Rasa's default pipeline was not run this time (`--seeds 0`, and no record "
+                         "for these data in `benchmarks/reports/nlu_default.json`)."),
         "",
         "Scores use each classifier's best real intent; the fallback rate is how often the "
         "deployed pipeline would have answered with a fallback instead.",
@@ -266,7 +301,9 @@ def main() -> None:
                              "takes over two hours on 2 cores)")
     parser.add_argument("--seeds", type=int, default=3,
                         help="DIET seeds for the default pipeline (about an hour each on 2 cores; "
-                             "0 leaves the default pipeline out)")
+                             "0 reuses its record for the same data, or leaves it out)")
+    parser.add_argument("--default-only", action="store_true",
+                        help="train only the default pipeline and refresh its record")
     args = parser.parse_args()
     logging.getLogger("rasa").setLevel(logging.ERROR)
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a relative path
@@ -284,33 +321,50 @@ def main() -> None:
             raise SystemExit(f"{name} set overlaps training data: {sorted(overlap)[:5]} ...")
 
     started = time.monotonic()
+    data = fingerprint(pairs, test_sets)
     results: dict[str, dict[str, Score]] = {}
     seed_scores: dict[str, list[float]] = {}
+    reused = ""
     for name, config in PIPELINES.items():
-        if name != OURS and args.seeds == 0:
+        if name == OURS and args.default_only:
             continue
+        if name == DEFAULT and args.seeds == 0:
+            recorded = load_default(data)
+            if recorded is None:
+                continue
+            runs, record = recorded
+            reused = (f" (recorded on {record['date']} at commit {record['commit']} on the same data, "
+                      "`--default-only`)")
         print(f"{name}:", flush=True)
         if name == OURS:
             results[name] = held_out(config, pairs, test_sets)
         else:  # DIET: one training per seed, the first seed's scores in the table
-            with tempfile.TemporaryDirectory() as tmp:
-                runs = [held_out(seeded(config, seed, Path(tmp)), pairs, test_sets)
-                        for seed in range(1, args.seeds + 1)]
+            if not reused:
+                with tempfile.TemporaryDirectory() as tmp:
+                    runs = []
+                    for seed in range(1, args.seeds + 1):
+                        runs.append(held_out(seeded(config, seed, Path(tmp)), pairs, test_sets))
+                        print(f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
+                              flush=True)
+                save_default(runs, data, args.seeds)
             results[name] = runs[0]
             seed_scores = {key: [run[key].macro_f1 for run in runs] for key in test_sets}
         print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
               f"validation plain {results[name]['plain'].macro_f1:.3f}, "
               f"hard {results[name]['hard'].macro_f1:.3f}, "
               f"former held-out {results[name]['former_heldout'].macro_f1:.3f}", flush=True)
-        wanted = args.cv == "all" or (args.cv == "ours" and name == OURS)
+        wanted = (args.cv == "all" and not reused) or (args.cv == "ours" and name == OURS)
         results[name]["cv"] = cross_validate(config, pairs, args.folds) if wanted else None
         if results[name]["cv"]:
             print(f"  {args.folds}-fold CV macro-F1 {results[name]['cv'].macro_f1:.3f}", flush=True)
 
+    if args.default_only:
+        print(f"default pipeline recorded in {DEFAULT_RECORD.relative_to(ROOT)}")
+        return
     real_lines = real_questions.table()[0] if real_questions.MODEL.exists() else None
     text = report(results, len(pairs), {key: len(value) for key, value in test_sets.items()},
                   len({i for _, i in pairs}),
-                  (time.monotonic() - started) / 60, args.folds, args, seed_scores, real_lines)
+                  (time.monotonic() - started) / 60, args.folds, args, seed_scores, real_lines, reused)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
     print("\n" + text)
