@@ -3,7 +3,7 @@
 Reads the evaluation corpora in tests/redaction/ (each by a writer who saw neither the redactor
 nor its tests; never tune on them): `redaction_set_2.yml` (December 2026, ten kinds and near
 misses; reported first and held to the targets) and `redaction_set.yml` (the first set, kept as
-a second reading). The redactor was tuned on benchmarks/validation/redaction_dev.yml, a
+a second reading). The redactor was tuned on benchmarks/development/redaction_dev*.yml,
 development corpus by yet another writer.
 
 - Recall of a kind: a labelled piece counts as found when every letter and digit of it lies
@@ -38,7 +38,7 @@ SETS = {  # the first is held to the targets
     "fresh (December 2026)": ROOT / "tests" / "redaction" / "redaction_set_2.yml",
     "first": ROOT / "tests" / "redaction" / "redaction_set.yml",
 }
-DEV = ROOT / "benchmarks" / "validation" / "redaction_dev.yml"
+DEV = ROOT / "benchmarks" / "development" / "redaction_dev.yml"
 REPORT = ROOT / "benchmarks" / "reports" / "redaction.md"
 LOWER_NAME = "NAAM (kleine letters)"
 # the targets: recall per kind, and at most 2 % of near misses changed

@@ -113,6 +113,9 @@ class Reading:
     idiom: bool = False  # "ik lach me dood": nothing counts
     recent: bool = False  # "vorige week", "gisteren": ends a match but for the exempt categories
     recent_exempt: frozenset[str] = frozenset()  # abuse and suicide
+    # categories whose own "not this" wording appeared ("de thuiszorg stopt zodra ze naar het
+    # verpleeghuis gaat" is no sudden loss of care); a sign of now still keeps them
+    vetoed: frozenset[str] = frozenset()
 
     @property
     def categories(self) -> frozenset[str]:
@@ -122,7 +125,7 @@ class Reading:
             return self.strong | self.weak
         if self.past:
             return frozenset()
-        found = self.strong if self.background else self.strong | self.weak
+        found = (self.strong if self.background else self.strong | self.weak) - self.vetoed
         return found & self.recent_exempt if self.recent else found
 
 
@@ -152,7 +155,8 @@ class CrisisRules:
             lemmas = dictionary_forms()
             sections = {**{c: self.rules["categories"][c] for c in CATEGORIES},
                         **{name: self.rules.get(name, [])
-                           for name in ("past", "recent_past", "background", "now", "present", "idioms")}}
+                           for name in ("past", "recent_past", "background", "now", "present", "idioms")},
+                        **{f"not_{c}": (self.rules.get("not") or {}).get(c, []) for c in CATEGORIES}}
             for label, patterns in sections.items():
                 # "!" marks a weak pattern, "$" one whose match must end a clause
                 for pattern in patterns:
@@ -177,7 +181,8 @@ class CrisisRules:
                        past="past" in labels, background="background" in labels, idiom="idioms" in labels,
                        now="now" in labels or ("present" in labels and not {"past", "recent_past"} & labels),
                        recent="recent_past" in labels,
-                       recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()))
+                       recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()),
+                       vetoed=frozenset(c for c in CATEGORIES if f"not_{c}" in labels))
 
     @staticmethod
     def _ended(reading: Reading, category: str | None) -> bool:
@@ -205,10 +210,12 @@ class CrisisRules:
         top = ranked[0] if ranked else {}
         by_classifier = category_of(top.get("name"))
         if reading.categories:
+            if "suicide" in reading.categories:  # its door (113, and 112 when acute) comes first
+                return "suicide", True
             if by_classifier in reading.categories:
                 return by_classifier, True
             return next(c for c in CATEGORIES if c in reading.categories), True
-        if self._ended(reading, by_classifier):
+        if self._ended(reading, by_classifier) or (by_classifier in reading.vetoed and not reading.now):
             return None
         if by_classifier and float(top.get("confidence", 0.0)) >= self.min_confidence:
             return by_classifier, False

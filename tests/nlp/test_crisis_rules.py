@@ -53,6 +53,30 @@ def test_crisis_phrasings_get_their_category(nlp, rules, text: str, category: st
     assert rules.decide(nlp(text)) == category
 
 
+@pytest.mark.parametrize("text, category", [
+    # suicide wins where exhaustion matched too: its door comes first
+    ("ik hou dit geen maand meer vol, dan maak ik er zelf een eind aan", "suicide"),
+    # a sign of now outweighs an old cause: the wound is from last week, the bleeding is now
+    ("de wond van vorige week is open gegaan en het bloeden houdt niet op", "medical"),
+    ("over een uur wordt hij ontslagen uit het ziekenhuis en thuis is niemand", "care_loss"),
+    # a veto of one category leaves the others alone
+    ("de rookmelder gaat af bij mijn vader en hij neemt niet op", "danger_home"),
+])
+def test_priorities_and_signs_of_now(nlp, rules, text: str, category: str) -> None:
+    assert rules.decide(nlp(text)) == category
+
+
+@pytest.mark.parametrize("text", [
+    "de thuiszorg stopt zodra mijn vader naar het verpleeghuis verhuist, moet ik iets opzeggen",
+    "mijn zorgverlener stopt per 1 maart, dat heeft ze netjes op tijd gezegd",
+    "hoe herken je een burn-out bij een mantelzorger",
+    "moet de huisbaas rookmelders ophangen of betaalt de gemeente dat",
+    "ik kan mezelf wel voor mijn kop slaan, ik ben de brief kwijt",
+])
+def test_a_categorys_own_not_wording_keeps_it_quiet(nlp, rules, text: str) -> None:
+    assert rules.decide(nlp(text)) is None
+
+
 @pytest.mark.parametrize("text", [
     "stop", "ik wil stoppen met het pgb", "sla over", "dat slaat nergens op",
     "mijn moeder is vorig jaar overleden", "wat gebeurt er met het pgb als iemand overlijdt",
