@@ -36,6 +36,8 @@ RELATIVE_NAME = [["mijn", relative] for relative in RELATIVES]
 CLOSING = re.compile(r"\b(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|groet(?:jes|en)?|"
                      r"hartelijke\s+groet(?:en)?|liefs|gr\.?)\s*[,:]?\s+((?:[A-Za-zÀ-ÿ'-]+\.?\s*){1,4})$",
                      re.IGNORECASE)
+CLOSING_NOT_NAMES = {"van", "de", "het", "een", "en", "namens", "uw", "je", "jullie", "ons", "onze", "mijn", "m'n",
+                     "dochter", "zoon", "familie", "fam", "de", "allemaal", "iedereen", "team", "alvast", "nog"}
 # "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
 # tussenvoegsels in Dutch surnames: "Jan de Vries", "Anne van der Berg"
 PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"]
@@ -56,9 +58,10 @@ SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)|^14\s?0")
 # unless the writer says it is theirs ("bel mij", "mijn nummer")
 ORGANISATION = re.compile(r"\b(?:svb|ciz|cak|per\s+saldo|zorgkantoor|helpdesk|klantenservice|mantelzorglijn|"
                           r"veilig\s+thuis|sociale\s+verzekeringsbank|huisartsenpost|zorgverzekeraar|"
-                          r"algemene\s+nummer|gemeente|ziekenhuis|afdeling|receptie)\b", re.IGNORECASE)
+                          r"algemene\s+nummer|gemeente|ziekenhuis|afdeling|receptie|verpleeghuis|instelling|"
+                          r"zorgaanbieder|bureau|centrale|huisarts)\b", re.IGNORECASE)
 PERSONAL = re.compile(r"\b(?:mij|me|mijn|m'n|mn|ons|onze|haar|hem|zijn|zij|hij|thuis|privé|prive|mobiel|"
-                      r"terugbellen|bereikbaar)\b", re.IGNORECASE)
+                      r"terugbellen)\b", re.IGNORECASE)
 # a date is personal data as a date of birth; "geldig tot 31-12-2027" or "de brief van
 # 12-02-2026" is not. Recent and future dates count only with a word for birth before them.
 BIRTH_CUE = re.compile(r"\b(?:geb|geboren|geboorte\w*|verjaardag|jarig|dob)\b", re.IGNORECASE)
@@ -71,14 +74,14 @@ PHONE = re.compile(rf"(?<![\w+])(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
 # a Dutch IBAN's own shape (bank code of four letters, ten digits) is hidden even when the check
 # fails: a mistyped account number still points to the account
-DUTCH_IBAN = re.compile(r"\bNL\s?\d{2}[\s-]?[A-Z]{4}(?:[\s-]?\d){10}\b", re.IGNORECASE)
+DUTCH_IBAN = re.compile(r"\bNL[\s.-]?\d{2}[\s.-]?[A-Z]{4}(?:[\s.-]?\d){9,11}\b", re.IGNORECASE)
 # postcode plus house number; the letters may not be an everyday word ("2023 al 5 jaar")
 COMMON_PAIRS = "al|en|of|is|te|in|op|ik|je|we|ze|na|om|nu|ja|de|er|at|an|el|he|hé|ok|zo|nl"
 HOUSE_NUMBER = r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b|\s(?:bis|hs|huis|rood|zw|bg|boven|beneden)\b|\s?[a-zA-Z]\b)?"
-POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}\s?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*,?\s*"
-                            rf"(?:en\s+)?(?:(?:huisnummer|huisnr|nummer|nr)\.?\s*)?{HOUSE_NUMBER}")
+POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*[,/-]?\s*"
+                            rf"(?:en\s+)?(?:(?:huisnummer|huisnr|hnr|nummer|nr)\.?:?\s*)?{HOUSE_NUMBER}")
 # a postcode alone narrows a home down to a street: redacted too, as long as the letters are no word
-POSTCODE = re.compile(rf"\b[1-9]\d{{3}}\s?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b|\b[1-9]\d{{3}}(?!(?:{COMMON_PAIRS})\b)[a-z]{{2}}\b")
+POSTCODE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b|\b[1-9]\d{{3}}(?!(?:{COMMON_PAIRS})\b)[a-z]{{2}}\b")
 # a street with a house number: "Dorpsstraat 12", "kerkweg 3a", "Laan van Meerdervoort 101-B"
 STREET_WORDS = ("straat|weg|laan|plein|singel|gracht|kade|dreef|hof|dijk|pad|steeg|park|plantsoen|markt|"
                 "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde")
@@ -109,17 +112,21 @@ NAMED_BSN = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer)\s*(?:nummer|nr
                        re.IGNORECASE)
 # "51832264 is het bsn", "is 212 655 497 een geldig bsn?": the word may also follow the number
 BSN_WORD = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)\b", re.IGNORECASE)
-EIGHT_OR_NINE = re.compile(r"(?<![\d-])(\d{8,9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .-]\d{3}[ .-]\d{2,3}|\d{8} \d)(?![\d-])")
-NINE_DIGITS = re.compile(r"(?<![\d-])(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3})(?![\d-])")
+# eight or nine digits in any grouping ("452 03 36 40", "569-37-37-73", "3150 84 741")
+EIGHT_OR_NINE = re.compile(r"(?<![\w-])(\d(?:[ .-]?\d){7,8})(?![\w-])")
+NINE_DIGITS = re.compile(r"(?<![\w-])(\d(?:[ .-]?\d){8})(?![\w-])")
 
 
 # a reference to a health record: the number after a word for one ("cliëntnummer bij Vivium is
 # 30094", "patiëntnr. 5567123", "dossier 2026-WLZ-00871", "polisnummer CZ 40028871")
 RECORD_WORD = (r"(?:cli[eë]nt|pati[eë]nt|ziekenhuispati[eë]nt|dossier|ziekenhuis|registratie|polis|aanvraag|klant|"
-               r"relatie|zorgverzekerings|verzekerings)(?:nummer|nr\.?|nummers)|dossier|kenmerk|"
-               r"ciz-aanvraag|onder\s+nummer")
-RECORD = re.compile(rf"\b(?:{RECORD_WORD})(?!\w)[^.?!\n\d]{{0,45}}?\b((?:[A-Z]{{1,4}}-?)?\d[\d/-]{{3,}}\d(?:-[A-Z0-9]+)*"
-                    rf"|(?:[A-Z]{{1,4}}-)?\d{{4,}}(?:-[A-Z]{{2,4}}-\d+)?)",
+               r"relatie|zorgverzekerings|verzekerings|zaak|budget|pgb-?|referentie)\s?(?:nummer|nr\.?|nummers)|"
+               r"dossier|kenmerk|referentie|ciz-aanvraag|onder\s+nummer|nummer|nr\.?|polsbandje|epd")
+# the number or code itself: "30094", "2026-WLZ-00871", "CIZ/2026/55120", "cl-00912", "558.210.07"
+RECORD_VALUE = r"(?:[A-Z]{1,4}[/-])*\d(?:[\d./-]|\s(?=\d)){2,}\d(?:[/-][A-Z0-9]+)*|(?:[A-Z]{1,4}[/-])+\d{3,}(?:[/-][A-Z0-9]+)*"
+# numbers of an organisation, not of a person's record: "KvK-nummer", "AGB-code", "btw-nummer"
+ORGANISATION_ID = re.compile(r"\b(?:kvk|agb|btw|kamer\s+van\s+koophandel)", re.IGNORECASE)
+RECORD = re.compile(rf"\b(?:{RECORD_WORD})(?!\w)[^.?!\n\d]{{0,45}}?(?<![\w/-])({RECORD_VALUE})(?![\w/-])",
                     re.IGNORECASE)
 
 
@@ -187,7 +194,7 @@ class Span:
 def _nlp() -> tuple[spacy.Language, Matcher]:
     nlp = spacy.blank("nl")
     matcher = Matcher(nlp.vocab)
-    not_name = sorted(NOT_NAMES | nlp.Defaults.stop_words)
+    not_name = sorted(NOT_NAMES | nlp.Defaults.stop_words | name_lists().common)
     for trigger in NAME_TRIGGERS:
         # trigger words, then one to three capitalised words: the name
         pattern = [{"LOWER": word} for word in trigger]
@@ -228,7 +235,9 @@ def _regex_spans(text: str) -> list[Span]:
     if BSN_WORD.search(text):
         spans += [Span(m.start(1), m.end(1), "BSN") for m in EIGHT_OR_NINE.finditer(text)
                   if _near(text, m.start(1), m.end(1), BSN_WORD, 60)]
-    spans += [Span(m.start(1), m.end(1), "DOSSIER") for m in RECORD.finditer(text)]
+    spans += [Span(m.start(1), m.end(1), "DOSSIER") for m in RECORD.finditer(text)
+              if not SERVICE_NUMBER.match(m.group(1)) and not PHONE.fullmatch(m.group(1))
+              and not ORGANISATION_ID.search(text[max(0, m.start() - 12):m.start(1)])]
     spans += [Span(m.start(1), m.end(1), "ADRES") for m in LIVES_AT.finditer(text)]
     spans += [Span(m.start(), m.end(), "ADRES") for m in POSTCODE_HOUSE.finditer(text)]
     spans += [Span(m.start(), m.end(), "POSTCODE") for m in POSTCODE.finditer(text)]
@@ -236,7 +245,8 @@ def _regex_spans(text: str) -> list[Span]:
     for pattern in (NUMERIC_DATE, ISO_DATE, COMPACT_DATE, WORD_DATE, MONTH_YEAR):
         spans += [Span(m.start(), m.end(), "DATUM") for m in pattern.finditer(text) if _birth_date(text, m)]
     closing = CLOSING.search(text.rstrip(" .!"))
-    if closing:
+    # "groetjes van een bezorgde dochter", "met vriendelijke groet, de kinderen": no name
+    if closing and closing.group(1).split()[0].lower() not in CLOSING_NOT_NAMES:
         spans.append(Span(closing.start(1), closing.start(1) + len(closing.group(1).rstrip()), "NAAM"))
     return spans
 
@@ -296,10 +306,28 @@ TITLES = {"mevrouw", "mevr", "mw", "meneer", "mr", "dhr", "heer", "dokter", "dr"
 # ("verpleeghuis De Linde", "Sint Jozef")
 PLACE_BEFORE = {"de", "het", "sint", "st", "verpleeghuis", "zorgcentrum", "woonzorgcentrum", "zorggroep", "locatie",
                 "huize", "kliniek", "ziekenhuis", "stichting", "woongroep"}
-# the words after which a lower-case first name is a name: "ik ben anouk", "mijn man gerrit",
-# "de zoon van wim de graaf"
-LOWER_NAME_AFTER = {"ben", "heet", "van", "naam", *RELATIVES}
+# words in the first-name list that people also type as words (English and Dutch), measured on
+# the training data and the content: typed in lower case they are no name
+WORDS_NOT_NAMES = {"can", "ken", "brand", "brandt", "skip", "hee", "erin", "hai", "has", "deny", "adem", "lei",
+                   "meta", "watte", "just", "take", "france", "frans", "ouwe", "line", "ran", "may", "done",
+                   "kader", "roos", "tan", "mee", "bes", "hoop", "lief", "rob", "tia", "jip", "joke", "will",
+                   "mag", "bart", "fleur", "bo", "ad", "el", "mo", "ben", "jet", "kim", "max", "mees"}
+# sayings with a first name in them: "jan en alleman", "jan modaal"
+NAME_SAYINGS = re.compile(r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b", re.IGNORECASE)
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
+
+
+def _lower_surname(doc, index: int, lists: NameLists) -> bool:
+    """A surname typed in lower case after a title and its particles: "mevrouw van den berg",
+    "dhr. van leeuwen)", but not "een mevrouw in een verpleeghuis" or "meneer van de receptie zei"."""
+    end = index
+    while end < len(doc) and doc[end].lower_ in ("van", "de", "der", "den", "ter", "ten", "'t"):
+        end += 1
+    if end == index or end >= len(doc) or not doc[end].is_alpha:
+        return False
+    word = doc[end]
+    ends = end + 1 >= len(doc) or doc[end + 1].is_punct
+    return word.text.title() in lists.surnames or (ends and word.lower_ not in lists.common)
 
 
 def _listed_names(doc) -> list[Span]:
@@ -314,15 +342,20 @@ def _listed_names(doc) -> list[Span]:
     while index < len(doc):
         token = doc[index]
         before = doc[index - 1].lower_.rstrip(".") if index > 0 else ""
+        if before == "" and index > 1:  # "mw. kuipers" split as "mw", ".", "kuipers"
+            before = doc[index - 2].lower_.rstrip(".")
         after_title = before in TITLES
-        lower = token.is_lower and before in LOWER_NAME_AFTER and token.text.title() in lists.first \
-            and token.lower_ not in not_name and len(token) > 2
+        # a first name typed in lower case ("hoi met fatima", "mijn man gerrit"), or a surname
+        # after a title ("mevrouw bouzid", "dhr. van leeuwen")
+        lower = token.is_lower and token.is_alpha and len(token) > 2 and token.lower_ not in not_name \
+            and token.lower_ not in WORDS_NOT_NAMES and (token.text.title() in lists.first or after_title)
         initials = bool(INITIALS.match(token.text)) and index + 1 < len(doc) and doc[index + 1].is_title \
             and doc[index + 1].lower_ not in not_name
         starts = lower or initials or token.is_title and token.lower_ not in not_name and before not in PLACE_BEFORE and (
             token.text in lists.first or (after_title and (token.text in lists.surnames or token.is_title)))
         if after_title and token.lower_ in PARTICLES:
-            starts = any(t.is_title for t in doc[index + 1:index + 4])
+            starts = any(t.is_title for t in doc[index + 1:index + 4]) or _lower_surname(doc, index, lists)
+            lower = starts and not any(t.is_title for t in doc[index + 1:index + 4])
         if not starts:
             index += 1
             continue
@@ -337,13 +370,16 @@ def _listed_names(doc) -> list[Span]:
                 end += 1
             elif following.is_title and (following.lower_ not in not_name or surname):
                 end += 1
-            elif lower and following.is_lower and surname and following.lower_ not in not_name:
-                end += 1
+            elif lower and following.is_lower and following.is_alpha and following.lower_ not in not_name \
+                    and following.lower_ not in WORDS_NOT_NAMES and following.lower_ not in lists.common:
+                end += 1  # "agnieszka kowalska": a lower-case surname after a lower-case first name
             else:
                 break
         while end > index + 1 and doc[end - 1].lower_ in PARTICLES:
             end -= 1
-        spans.append(Span(token.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM"))
+        span = Span(token.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM")
+        if not any(m.start() <= span.start < m.end() for m in NAME_SAYINGS.finditer(doc.text)):
+            spans.append(span)
         index = end
     return spans
 

@@ -144,6 +144,20 @@ def test_a_postcode_is_hidden_but_no_everyday_word_after_a_year() -> None:
     ("ik ben Pools en werk als zorgverlener", "ik ben Pools en werk als zorgverlener"),
     ("ik heet u graag welkom", "ik heet u graag welkom"),
     ("woont sinds 2019 in Emmen", "woont sinds 2019 in Emmen"),
+    # lower-case names anywhere, surnames after a title, other groupings
+    ("hoi met fatima, mijn moeder heeft een indicatie", "hoi met [NAAM], mijn moeder heeft een indicatie"),
+    ("mijn oma heet agnieszka kowalska", "mijn oma heet [NAAM]"),
+    ("hoe gaat het met de aanvraag van mw. hendriks?", "hoe gaat het met de aanvraag van mw. [NAAM]?"),
+    ("ik ben mentor van een mevrouw in een verpleeghuis", "ik ben mentor van een mevrouw in een verpleeghuis"),
+    ("niet jan en alleman hoeft dat te weten", "niet jan en alleman hoeft dat te weten"),
+    ("ik ben overdag thuis", "ik ben overdag thuis"),
+    ("het sofi nummer van oma is 569-37-37-73", "het sofi nummer van oma is [BSN]"),
+    ("terugstorten op NL38.RABO.7103.7791.42", "terugstorten op [IBAN]"),
+    ("adres volgens de brief: 3572-KL-118", "adres volgens de brief: [ADRES]"),
+    ("Ons kenmerk bij het CIZ is CIZ/2026/55120", "Ons kenmerk bij het CIZ is [DOSSIER]"),
+    ("KvK-nummer van de zorgaanbieder is 41234567", "KvK-nummer van de zorgaanbieder is 41234567"),
+    ("het CIZ is bereikbaar op 088 789 10 00", "het CIZ is bereikbaar op 088 789 10 00"),
+    ("groetjes van een bezorgde dochter", "groetjes van een bezorgde dochter"),
 ])
 def test_real_dutch_phrasings(text: str, expected: str) -> None:
     assert redact(text) == expected
