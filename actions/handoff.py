@@ -23,15 +23,23 @@ _NO = {"nee", "neen", "nee hoor", "liever niet", "niet", "nope", "nee dank je", 
        "nee, liever niet", "niet delen"}
 
 
+# a first word or a phrase that says yes: "prima, deel het maar", "dat mag hoor"
+_YES_FIRST = {"ja", "jazeker", "jawel", "graag", "prima", "oke", "ok", "okay", "akkoord", "zeker"}
+_NO_PHRASES = ("liever niet", "mag niet", "niet delen", "niet doorgeven", "wil ik niet")
+_YES_PHRASES = ("deel het maar", "deel maar", "dat mag", "mag gedeeld", "mag je delen", "mag u delen",
+                "ga je gang", "ga uw gang", "doe maar", "is goed", "vind ik goed")
+
+
 def _words(text: str) -> str:
     return re.sub(r"[^\w@.+\- ]", " ", fold(text)).strip()
 
 
 def parse_yes_no(text: str) -> bool | None:
     words = _words(text)
-    if words in _YES or words.startswith(("ja ", "ja,")) or words.split(" ")[0] in {"ja", "jazeker", "graag"}:
+    if words in _YES or words.startswith(("ja ", "ja,")) or words.split(" ")[0] in _YES_FIRST \
+            or (any(phrase in words for phrase in _YES_PHRASES) and not set(words.split()) & {"niet", "geen", "nooit"}):
         return True
-    if words in _NO or words.split(" ")[0] in {"nee", "neen"} or "liever niet" in words:
+    if words in _NO or words.split(" ")[0] in {"nee", "neen"} or any(no in words for no in _NO_PHRASES):
         return False
     return None
 
@@ -55,7 +63,7 @@ def asks_for_difference(text: str) -> bool:
 
 def parse_method(text: str, staff_online: bool) -> str | None:
     words = _words(text)
-    if any(k in words for k in ("bel", "telefoon", "terugbellen", "gebeld", "mobiel")):
+    if any(k in words for k in ("bel", "telefo", "terugbellen", "gebeld", "mobiel")):
         return "telefoon"
     if any(k in words for k in ("mail", "e-mail", "email")):
         return "email"
@@ -101,6 +109,7 @@ def match_organisation(text: str, organisations: Iterable[Mapping[str, Any]]) ->
 
 
 _PHONE_CHARS = re.compile(r"[\s\-().]")
+_PHONE_IN_TEXT = re.compile(r"(?:\+31|0031|\(?0)[\d\s\-().]{8,18}\d")
 
 
 def normalise_phone(text: str) -> str | None:
@@ -109,7 +118,10 @@ def normalise_phone(text: str) -> str | None:
     Accepts 06-12345678, +31 (0)6 1234 5678, 0031 20 1234567, 020-1234567 (ten
     digits after removing +31/0031) and 0800/0900 numbers with 4 or 7 more digits.
     """
-    digits = _PHONE_CHARS.sub("", text.strip().replace("(0)", ""))
+    # the number may come inside a sentence: "u kunt me bereiken op 06-23456789"
+    found = _PHONE_IN_TEXT.search(text)
+    candidate = found.group() if found and not _PHONE_CHARS.sub("", text.strip()).isdigit() else text
+    digits = _PHONE_CHARS.sub("", candidate.strip().replace("(0)", ""))
     if digits.startswith("+31"):
         digits = "0" + digits[3:]
     elif digits.startswith("0031"):

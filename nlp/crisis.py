@@ -139,6 +139,10 @@ def dictionary_forms() -> Any:
         return {}
 
 
+CLASSIFIER_MIN_WORDS = 3
+CLASSIFIER_MIN_CONTENT_WORDS = 2  # words other than spaCy's Dutch stop words
+
+
 class CrisisRules:
     def __init__(self, rules: Mapping[str, Any] | None = None, path: Path = RULES_FILE) -> None:
         if rules is None:
@@ -216,6 +220,11 @@ class CrisisRules:
                 return by_classifier, True
             return next(c for c in CATEGORIES if c in reading.categories), True
         if self._ended(reading, by_classifier) or (by_classifier in reading.vetoed and not reading.now):
+            return None
+        # a few words ("ik", "haar katten", "ik, en haar buurman": answers inside a form) are too
+        # little for the classifier alone; short crises ("help", "hij ademt niet") are the patterns' work
+        if sum(token.is_alpha for token in doc) < CLASSIFIER_MIN_WORDS or \
+                sum(token.is_alpha and not token.is_stop for token in doc) < CLASSIFIER_MIN_CONTENT_WORDS:
             return None
         if by_classifier and float(top.get("confidence", 0.0)) >= self.min_confidence:
             return by_classifier, False

@@ -394,8 +394,11 @@ def parse_choice(question: Question, turn: Turn) -> str | None:
         return yes_no[0]
     if yes_no[1] and (turn.intent == "deny" or said in _NO or said.startswith("nee ")):
         return yes_no[1]
-    # a longer typed answer that contains exactly one option's title
-    cores = [(v, _core(t)) for v, t in question.options]
+    # a longer typed answer that contains exactly one option's title; "dat lukt niet" does not
+    # choose "Dat lukt": with a negation only options that have one too
+    negated = bool(set(said.split()) & NEGATIONS)
+    cores = [(v, _core(t)) for v, t in question.options
+             if not negated or set(Turn(t).clean.split()) & (NEGATIONS | {"nee"})]
     contained = [v for v, core in cores if len(core) > 3 and core in said]
     if len(contained) == 1:
         return contained[0]
@@ -406,7 +409,52 @@ def parse_choice(question: Question, turn: Turn) -> str | None:
     # or all words of one title among more words ("ik wacht al heel lang")
     said_words = set(said.split())
     covered = [v for v, core in cores if len(core.split()) >= 2 and set(core.split()) <= said_words]
-    return covered[0] if len(covered) == 1 else None
+    if len(covered) == 1:
+        return covered[0]
+    return _shared_words_choice(question, said, turn.text)
+
+
+NEGATIONS = {"niet", "geen", "nooit", "niks", "niets"}
+# words that carry no choice (spaCy's Dutch stop words also hold "zelf" and "lang", which do)
+FUNCTION_WORDS = {"de", "het", "een", "en", "of", "ik", "je", "jij", "u", "we", "wij", "ze", "zij", "hij", "op", "in",
+                  "aan", "van", "voor", "met", "bij", "naar", "om", "te", "dat", "die", "dit", "er", "al", "nog",
+                  "wel", "ook", "maar", "dan", "is", "ben", "zijn", "was", "heb", "heeft", "hebben", "wil", "wilt",
+                  "kan", "kun", "kunt", "mag", "moet", "daar", "hier", "zo", "dus", "want", "als", "wat", "wie",
+                  "hoe", "waar", "mijn", "uw", "onze", "ons", "hun", "haar", "graag", "hoor", "even", "gewoon",
+                  "eigenlijk", "toch", "heel", "erg", "nou", "ja", "nee", "liever", "the", "mij", "me", "mn"}
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in text.split() if len(w) > 2 and w not in FUNCTION_WORDS and w not in NEGATIONS]
+
+
+def _stem_match(a: str, b: str) -> bool:
+    """The same word in another form: "blijf" and "blijven", "lukt" and "lukken"."""
+    return a == b or (min(len(a), len(b)) >= 4 and a[:4] == b[:4])
+
+
+def _shared_words_choice(question: Question, said: str, typed: str) -> str | None:
+    """The one option whose words the answer shares ("lukt wel" -> "Dat lukt", "liefst blijf ik
+    thuis" -> "Ja, thuis blijven"). A question ("wat betekent ...?") is no answer, and a
+    negation the option lacks ("dat lukt niet") leaves it open: asking again beats a wrong guess."""
+    if typed.strip().endswith("?"):
+        return None
+    words = said.split()
+    scores = []
+    for value, title in question.options:
+        option = _content_words(Turn(title).clean)
+        matched = [i for i, w in enumerate(words) if w in _content_words(said) and any(_stem_match(w, o) for o in option)]
+        scores.append((len(matched), matched, value, title))
+    best = max(score for score, *_ in scores) if scores else 0
+    winners = [(matched, value, title) for score, matched, value, title in scores if score == best]
+    if best == 0 or len(winners) != 1:
+        return None
+    matched, value, title = winners[0]
+    # "dat lukt niet", "niet thuis": a negation next to a shared word turns the answer around
+    negated = any(words[j] in NEGATIONS for i in matched for j in range(max(0, i - 2), min(len(words), i + 3)))
+    if negated and not set(Turn(title).clean.split()) & (NEGATIONS | {"nee"}):
+        return None
+    return value
 
 
 def _core(title: str) -> str:

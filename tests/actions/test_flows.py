@@ -291,3 +291,21 @@ def test_a_button_answer_that_nlu_reads_as_a_topic_is_still_an_answer():
     outcome = say(start("choice_aid"), "Ja, thuis blijven", "ask_care_at_home_allowed", 0.88,
                   side=lambda turn: Reply("side"))
     assert outcome.state["answers"] == {"thuis": "ja"} and not outcome.messages
+
+
+@pytest.mark.parametrize("name, question_id, text, expected", [
+    # typed answers that share words with one option
+    ("choice_aid", "thuis", "liefst blijf ik gewoon thuis", "ja"),
+    ("pgb_check", "afspraken", "lukt wel", "helder"),
+    ("pgb_check", "afspraken", "hulp graag", "regelen"),
+    ("pgb_check", "vertegenwoordiger", "dat doe ik zelf", "helder"),
+    # a negation the option lacks, a question, or no shared word: asked again
+    ("pgb_check", "afspraken", "dat lukt niet", None),
+    ("pgb_check", "afspraken", "wat betekent trekkingsrecht nou eigenlijk?", None),
+    ("choice_aid", "thuis", "ik wil echt niet thuis blijven", None),
+    ("choice_aid", "toezicht", "s nachts is er niemand", None),
+])
+def test_a_typed_choice_is_read_by_the_words_it_shares(name, question_id, text, expected) -> None:
+    from actions.flows.engine import parse_choice
+    question = next(q for q in flow(name).questions if q.id == question_id)
+    assert parse_choice(question, Turn(text)) == expected

@@ -113,3 +113,18 @@ def test_an_organisation_is_named_by_a_word_only_it_has() -> None:
     assert handoff.match_organisation("3", organisations)["id"] == 3
     assert handoff.match_organisation("die in utrecht", organisations) is None  # both are in Utrecht
     assert handoff.match_organisation("de buurvrouw", organisations) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("prima, deel het maar", True), ("dat mag hoor", True), ("dat mag niet", False),
+    ("nee toch maar niet", False), ("geen idee", None),
+])
+def test_consent_in_everyday_words(text: str, expected) -> None:
+    from actions.handoff import parse_yes_no
+    assert parse_yes_no(text) is expected
+
+
+def test_a_phone_number_inside_a_sentence_is_found() -> None:
+    from actions.handoff import normalise_phone
+    assert normalise_phone("u kunt me bereiken op 06-23456789") == "0623456789"
+    assert normalise_phone("bel me maar") is None

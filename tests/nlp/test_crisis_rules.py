@@ -166,3 +166,14 @@ def test_the_layer_replaces_a_crisis_intent_it_does_not_confirm(nlp, rules) -> N
     assert processed("er is iets heel ergs gebeurd thuis", sure) == {"name": "crisis_abuse", "confidence": 0.9}
     pattern = [{"name": "stop", "confidence": 0.7}, {"name": "deny", "confidence": 0.2}]
     assert processed("stop, hij bloedt heel erg", pattern) == {"name": "crisis_medical", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one or two words typed as an answer in a form: the classifier alone does not raise a crisis
+    ("ik", None), ("haar katten", None),
+    # a longer message the classifier reads as a crisis is checked (no pattern matched)
+    ("het gaat helemaal mis met haar", "abuse"),
+])
+def test_the_classifier_alone_needs_more_than_two_words(nlp, rules, text: str, expected) -> None:
+    ranking = [{"name": "crisis_abuse", "confidence": 0.95}, {"name": "inform", "confidence": 0.05}]
+    assert rules.decide(nlp(text), ranking) == expected
