@@ -334,7 +334,8 @@ def main() -> None:
                 continue
             runs, record = recorded
             reused = (f" (recorded on {record['date']} at commit {record['commit']} on the same data, "
-                      "`--default-only`)")
+                      f"`--default-only --seeds {record['seeds']}`; {len(runs)} of {record['seeds']} seeds "
+                      "finished)")
         print(f"{name}:", flush=True)
         if name == OURS:
             results[name] = held_out(config, pairs, test_sets)
@@ -346,7 +347,7 @@ def main() -> None:
                         runs.append(held_out(seeded(config, seed, Path(tmp)), pairs, test_sets))
                         print(f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
                               flush=True)
-                save_default(runs, data, args.seeds)
+                        save_default(runs, data, args.seeds)  # each seed is an hour: keep it at once
             results[name] = runs[0]
             seed_scores = {key: [run[key].macro_f1 for run in runs] for key in test_sets}
         print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
