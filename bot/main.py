@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi.middleware.cors import CORSMiddleware
@@ -40,9 +40,9 @@ from bot.redaction import redact, warm_up as warm_up_redaction
 from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages_from_rasa
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
-from bot.store.models import Conversation, Message, Plan, StaffUser
+from bot.store.models import Conversation, Handoff, Message, Plan, StaffUser
 from bot.staff.auth import aware
-from bot.store.retention import TrackerEvents, TrackerUnavailable, erase_conversation, purge
+from bot.store.retention import OPEN_STATUSES, TrackerEvents, TrackerUnavailable, erase_conversation, purge
 from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY_TEXT
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             await run_in_threadpool(request.app.state.live.publish, staff_channel(conversation_id),
                                     {"sender": "user", "text": text, **({"crisis": crisis} if crisis else {})})
             if not crisis:
-                return ChatResponse(conversation_id=conversation_id, mode="human", messages=[])
+                return ChatResponse(conversation_id=conversation_id, mode="human", messages=[], live=True)
             # danger now: the safety layer's door at once, also while a person is in the chat
         try:
             replies = await request.app.state.rasa.send(conversation_id, text)
@@ -219,7 +219,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                                     live_handoff)
         except SQLAlchemyError:
             log.warning("could not store the replies (database unavailable)")
-        return ChatResponse(conversation_id=conversation_id, mode=mode, messages=messages)
+        live = mode == "human" or live_handoff is not None or any("handoff" in c for c in customs)
+        return ChatResponse(conversation_id=conversation_id, mode=mode, messages=messages, live=live)
 
     def store_replies(request: Request, conversation_id: str, message_id: int | None,
                       messages: list[ChatMessage], customs: list[dict], live_handoff: int | None) -> None:
@@ -242,6 +243,15 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 # a reply within a live chat (the safety layer's door) belongs to that handoff too
                 session.execute(insert(Message), [{**row, "handoff_id": live_handoff} for row in rows])
             session.commit()
+
+    def may_go_live(request: Request, conversation_id: str) -> bool:
+        try:
+            with request.app.state.sessions() as session:
+                return session.scalar(select(Handoff.id).where(
+                    Handoff.conversation_id == conversation_id,
+                    Handoff.status.in_(OPEN_STATUSES)).limit(1)) is not None
+        except SQLAlchemyError:
+            return False
 
     def takeover_abandoned(session, conversation_id: str, lease_seconds: int) -> bool:
         """End a takeover whose adviser has not been seen (no portal ping, no message) for the
@@ -311,6 +321,10 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         """Messages from an adviser during a live takeover, and switches between bot and person."""
         if len(conversation_id) > 64:
             raise DutchError(404, "Dit gesprek bestaat niet.")
+        # a stream only where an adviser can join: after a handoff that is still open. Without
+        # one, 204 tells the browser to stop reconnecting (review, High 2)
+        if not await run_in_threadpool(may_go_live, request, conversation_id):
+            return Response(status_code=204, headers={"Cache-Control": "no-store"})
         key = client_key(request, settings.trusted_proxies)
         streams = request.app.state.streams
         if not streams.acquire(key):

@@ -47,6 +47,8 @@ class ChatResponse(BaseModel):
     conversation_id: str
     mode: Literal["bot", "human"] = "bot"
     messages: list[ChatMessage]
+    # an adviser may join from now on (a handoff exists): the widget opens its event stream
+    live: bool = False
 
 
 def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> list[ChatMessage]:

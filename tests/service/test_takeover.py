@@ -125,7 +125,7 @@ def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
 
     reply = citizen.post("/api/chat", json={"conversation_id": conversation,
                                             "message": "Mijn moeder wacht al lang, bel 0612345678"}).json()
-    assert reply == {"conversation_id": conversation, "mode": "human", "messages": []}
+    assert reply == {"conversation_id": conversation, "mode": "human", "messages": [], "live": True}
     assert to_staff.get(timeout=5) == {"sender": "user", "text": "Mijn moeder wacht al lang, bel 0612345678"}
     assert rasa.calls == 1  # the bot stays silent while a person talks
 
@@ -175,10 +175,23 @@ def test_a_second_adviser_cannot_take_over_a_conversation_in_use(server) -> None
     assert bram.get(f"/staff/api/handoffs/{reference}/events").status_code == 409
 
 
+def test_no_event_stream_before_an_adviser_can_join(server) -> None:
+    """Before a handoff nobody can take the chat over: the stream is refused with 204, which
+    tells a browser to stop reconnecting; the reply of a turn with a handoff says "live"."""
+    base, _, _ = server
+    citizen = httpx.Client(base_url=base, timeout=5)
+    first = citizen.post("/api/chat", json={"message": "Hallo"}).json()
+    assert first["live"] is False
+    assert citizen.get(f"/api/chat/{first['conversation_id']}/events").status_code == 204
+    assert citizen.get(f"/api/chat/{uuid.uuid4().hex}/events").status_code == 204
+    _, conversation, _ = chat_with_handoff(base, "k-live")
+    listen(f"{base}/api/chat/{conversation}/events")  # asserts the stream is open
+
+
 def test_one_address_cannot_open_event_streams_without_end(server) -> None:
     base, app, _ = server
     limit = app.state.settings.max_streams_per_client
-    conversation = uuid.uuid4().hex
+    _, conversation, _ = chat_with_handoff(base, "k-cap")
     for _ in range(limit):
         listen(f"{base}/api/chat/{conversation}/events")
     refused = httpx.get(f"{base}/api/chat/{conversation}/events", timeout=5)

@@ -16,6 +16,7 @@
             (script ? new URL(script.src, location.href).origin : location.origin);
   var STORAGE_KEY = "wlz-wegwijzer-conversation";
   var HISTORY_KEY = "wlz-wegwijzer-history";
+  var LIVE_KEY = "wlz-wegwijzer-live";
   var TEXT = {
     title: "Wlz-wegwijzer",
     subtitle: "Digitale assistent over de Wet langdurige zorg",
@@ -71,7 +72,7 @@
     if (this.history.length) {
       this.showConversation();
       this.history.forEach(function (m) { this.render(m, false); }, this);
-      this.listen();
+      if (sessionStorage.getItem(LIVE_KEY)) this.listen();
     }
   }
 
@@ -293,6 +294,10 @@
       if (data.conversation_id && data.conversation_id !== self.conversationId) {
         self.conversationId = data.conversation_id;
         sessionStorage.setItem(STORAGE_KEY, data.conversation_id);
+      }
+      // an adviser can join once a handoff exists: only then an event stream (none before)
+      if (data.live && !self.events) {
+        sessionStorage.setItem(LIVE_KEY, "1");
         self.listen();
       }
       self.setMode(data.mode || "bot");
@@ -339,6 +344,7 @@
     this.history = [];
     sessionStorage.removeItem(STORAGE_KEY);
     sessionStorage.removeItem(HISTORY_KEY);
+    sessionStorage.removeItem(LIVE_KEY);
     this.log.textContent = "";
     this.setMode("bot");
     this.showError("");
