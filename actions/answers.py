@@ -68,6 +68,12 @@ def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: 
         dispatcher.utter_message(json_message=payload)
 
 
+# "nee" or "stop" inside a question about a refusal is no deny or stop: "en als ze nee zeggen",
+# "wat als het ciz het afwijst", "stel dat we het niet krijgen"
+REFUSAL_QUESTION = re.compile(r"\b(?:als|stel dat|wanneer)\b.*\b(?:nee|afgewezen|afwijzen|afwijst|afgekeurd|"
+                              r"weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd))\b")
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
     if reply.private:  # marks the message just sent; the service stores a placeholder for it
@@ -130,6 +136,7 @@ def without_repeat(reply: Reply, said: set[str], entities: dict[str, str],
 
 # what to show next, per stage (actions/situation.py): the text and the follow-up topics
 NEXT_STEPS = {
+    "orienting": ("next_step_orienting", ["start_route_guide", "ask_indication_apply", "ask_client_support"]),
     "applying": ("next_step_applying", ["start_choice_aid", "ask_client_support", "ask_indication_process"]),
     "indicated": ("next_step_indicated", ["start_choice_aid", "ask_provider_choice", "ask_care_profile"]),
     "waiting": ("next_step_waiting", ["ask_waiting", "ask_bridging_care", "ask_mediation"]),
@@ -144,6 +151,8 @@ def choose_reply(intent: str, entities: dict[str, str], relation: str | None, st
         return Reply(registry.dialogue_text(key, relation), registry.menu_buttons())
     if intent == "stop":  # outside a flow, or after a flow was cancelled
         return Reply(registry.dialogue_text("flow_cancelled"), registry.menu_buttons())
+    if intent == "next_step" and stage is None:
+        stage = "orienting"  # "wat is de volgende stap" outside a flow: from the start of the route
     if intent in ("next_step", "ask_first_steps") and stage in NEXT_STEPS:
         # the next step from where the person stands, not the general first steps
         text_key, buttons = NEXT_STEPS[stage]
@@ -187,6 +196,8 @@ class ActionAnswer(Action):
             entities = {**entities, "relatie": tracker.get_slot("relatie")}
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
+        if intent in ("deny", "stop") and REFUSAL_QUESTION.search(fold(message.get("text") or "")):
+            intent = "ask_objection"  # "en als ze nee zeggen?" asks what to do after a refusal
         choice = follow_up_choice(message.get("text") or "", intent, entities,
                                   content().topic_of(tracker.get_slot("last_answer")),
                                   message.get("intent_ranking") or [])

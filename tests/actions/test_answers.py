@@ -469,7 +469,13 @@ def test_the_next_step_follows_the_stage_and_is_remembered() -> None:
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_waiting", "/ask_bridging_care", "/ask_mediation"]
     _, messages = run("wat moet ik nu doen", "ask_first_steps", {"stage": "indicated"})
     assert messages[0]["text"].startswith("Er is een indicatie. Nu kiest u de vorm van zorg")
+    # nothing known yet (and no flow to resume): the next step from the start of the route
     _, messages = run("wat is de volgende stap", "next_step", {})
+    assert messages[0]["text"].startswith("U zoekt uit of de Wlz past. Praat eerst met de huisarts")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/start_route_guide", "/ask_indication_apply",
+                                                              "/ask_client_support"]
+    # going back or skipping outside a flow still says there is nothing to go back to
+    _, messages = run("terug", "go_back", {})
     assert messages[0]["text"].startswith("U was nog niet bezig met een stappenplan")
 
 
@@ -495,3 +501,34 @@ def test_a_stage_stated_without_a_question_gets_the_next_step_and_the_care_recei
     dispatcher = CollectingDispatcher()
     ActionAnswer().run(dispatcher, Tracker("c", {"relatie": "moeder"}, message, [], False, None, {}, ""), {})
     assert "uw moeder" in dispatcher.messages[0]["text"] and "uw vader" not in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("en als ze nee zeggen", "deny"), ("wat als het ciz het afwijst?", "deny"), ("stel dat we het niet krijgen", "stop"),
+])
+def test_a_question_about_a_refusal_is_answered_with_objection(text: str, intent: str) -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    message = {"intent": {"name": intent, "confidence": 0.99}, "text": text, "entities": [],
+               "intent_ranking": [{"name": intent, "confidence": 0.99}]}
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, Tracker("c", {}, message, [], False, None, {}, ""), {})
+    assert {"event": "slot", "timestamp": None, "name": "last_answer", "value": "objection"} in events or \
+        any(e.get("name") == "last_answer" and "objection" in str(e.get("value")) for e in events)
+    assert "bezwaar" in dispatcher.messages[0]["text"].lower()
+
+
+def test_a_plain_no_is_still_a_no() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    message = {"intent": {"name": "deny", "confidence": 0.99}, "text": "nee hoor", "entities": [],
+               "intent_ranking": [{"name": "deny", "confidence": 0.99}]}
+    dispatcher = CollectingDispatcher()
+    ActionAnswer().run(dispatcher, Tracker("c", {}, message, [], False, None, {}, ""), {})
+    assert "bezwaar" not in dispatcher.messages[0]["text"].lower()
