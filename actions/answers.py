@@ -74,6 +74,12 @@ REFUSAL_QUESTION = re.compile(r"\b(?:als|stel dat|wanneer)\b.*\b(?:nee|afgewezen
                               r"weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd))\b")
 
 
+# a relative named as the one who gives the care, not the one who gets it
+CARER_INTENTS = {"ask_pgb_family_pay", "ask_pgb_employer"}
+CARER_ROLE = re.compile(r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
+                        r"helpt|zorgt|verzorgt|doet de zorg)|\b(?:betalen|inhuren|aannemen)\b.*\b(?:mijn|m'n|mn)\s+\w+")
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
     if reply.private:  # marks the message just sent; the service stores a placeholder for it
@@ -193,6 +199,10 @@ class ActionAnswer(Action):
                 re.search(r"\b(ze|zij|haar|hij|hem)\b", fold(message.get("text") or "")):
             # "hoeveel moet ze betalen, mijn vader woont nog thuis": "ze" is still the person the
             # care is for; the relative named along the way is not
+            entities = {**entities, "relatie": tracker.get_slot("relatie")}
+        if entities.get("relatie") and tracker.get_slot("relatie") and \
+                (intent in CARER_INTENTS or CARER_ROLE.search(fold(message.get("text") or ""))):
+            # "mag ik mijn zus betalen uit het pgb": the sister gives the care, she does not get it
             entities = {**entities, "relatie": tracker.get_slot("relatie")}
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []

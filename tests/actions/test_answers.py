@@ -532,3 +532,23 @@ def test_a_plain_no_is_still_a_no() -> None:
     dispatcher = CollectingDispatcher()
     ActionAnswer().run(dispatcher, Tracker("c", {}, message, [], False, None, {}, ""), {})
     assert "bezwaar" not in dispatcher.messages[0]["text"].lower()
+
+
+def test_a_relative_named_as_the_carer_does_not_replace_the_person_the_care_is_for() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionAnswer
+
+    message = {"intent": {"name": "ask_pgb_family_pay", "confidence": 0.99},
+               "text": "mag ik mijn zus betalen uit het pgb", "entities": [
+                   {"entity": "relatie", "value": "zus", "start": 15, "end": 18}],
+               "intent_ranking": [{"name": "ask_pgb_family_pay", "confidence": 0.99}]}
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, Tracker("c", {"relatie": "schoonvader"}, message, [], False, None, {}, ""), {})
+    assert not any(e.get("name") == "relatie" and e.get("value") == "zus" for e in events)
+    assert "uw zus" not in dispatcher.messages[0]["text"]
+
+
+def test_in_laws_are_named_as_in_laws() -> None:
+    assert content().render("{naaste} woont thuis.", "schoonvader") == "Uw schoonvader woont thuis."
