@@ -92,13 +92,20 @@ def put_settings(body: SettingsIn, request: Request, staff: Staff = Depends(curr
     if problems:
         raise HTTPException(422, " ".join(problems))
     with request.app.state.sessions() as session:
+        merged = effective_settings(session, request.app.state.settings.content_dir)
+        changes = []
         for key, value in body.values.items():
             row = session.get(ConfigValue, key)
+            section, name = key.split(".", 1)
+            old = str((merged.get(section) or {}).get(name) or "")
             if row is None:
                 session.add(ConfigValue(key=key, value=value.strip()))
             else:
                 row.value = value.strip()
-        audit(session, staff, "instellingen", detail=", ".join(sorted(body.values)))
+            if old != value.strip():
+                # office settings hold no personal data: the audit keeps what was there and what came
+                changes.append(f"{key}: {old!r} -> {value.strip()!r}")
+        audit(session, staff, "instellingen", detail="; ".join(sorted(changes)) or "geen wijziging")
         session.commit()
     return {"ok": True}
 

@@ -58,6 +58,14 @@ def test_beheerder_changes_the_phone_number_everywhere_it_is_used(client: TestCl
     for_actions = client.get("/internal/settings", headers=AUTH).json()
     assert for_actions["zorgkantoor"]["telefoon"] == "0800-7654321"
     assert for_actions["zorgkantoor"]["naam"]  # the file's other values stay
+    # the audit log says what was there before and what came instead (review Medium 11)
+    from sqlalchemy import select
+
+    from bot.store.models import AuditLog
+    with client.app.state.sessions() as session:
+        entry = session.scalars(select(AuditLog).where(AuditLog.action == "instellingen")).all()[-1]
+    assert "openingstijden.zaterdag: '' -> '10:00-12:00'" in entry.detail
+    assert "zorgkantoor.telefoon: '" in entry.detail and "-> '0800-7654321'" in entry.detail
 
 
 def test_only_a_beheerder_may_administer(client: TestClient) -> None:
