@@ -19,7 +19,8 @@ from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
 SECOND_FAILURE = 2
-NAVIGATION_WITHOUT_FLOW = ("where_was_i", "next_step", "go_back", "skip")
+# outside a flow these have nothing to act on ("next_step" gets the next step of the route instead)
+NAVIGATION_WITHOUT_FLOW = ("where_was_i", "go_back", "skip")
 FLOW_STARTS = ("start_route_guide", "start_choice_aid", "start_pgb_check", "start_personal_plan")
 # Client support is one intent; naming an independent organisation or OCO (the glossary
 # counts "onafhankelijk", "niet van het zorgkantoor" as that) gets the independent answer.
@@ -70,14 +71,15 @@ def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: 
 
 # "nee" or "stop" inside a question about a refusal is no deny or stop: "en als ze nee zeggen",
 # "wat als het ciz het afwijst", "stel dat we het niet krijgen"
-REFUSAL_QUESTION = re.compile(r"\b(?:als|stel dat|wanneer)\b.*\b(?:nee|afgewezen|afwijzen|afwijst|afgekeurd|"
+REFUSAL_QUESTION = re.compile(r"\b(?:als|stel dat|wanneer)\b[^,.;!?]*\b(?:nee|afgewezen|afwijzen|afwijst|afgekeurd|"
                               r"weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd))\b")
 
 
 # a relative named as the one who gives the care, not the one who gets it
 CARER_INTENTS = {"ask_pgb_family_pay", "ask_pgb_employer"}
 CARER_ROLE = re.compile(r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
-                        r"helpt|zorgt|verzorgt|doet de zorg)|\b(?:betalen|inhuren|aannemen)\b.*\b(?:mijn|m'n|mn)\s+\w+")
+                        r"helpt|zorgt|verzorgt|doet de zorg)\b(?!\s+(?:zichzelf|niet))"
+                        r"|\b(?:betalen|inhuren|aannemen)\s+(?:aan\s+)?(?:mijn|m'n|mn)\s+\w+")
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -140,7 +142,8 @@ def without_repeat(reply: Reply, said: set[str], entities: dict[str, str],
     return [Reply(registry.dialogue_text("answer_repeated"), [*buttons, human], reply.answer_id)]
 
 
-# what to show next, per stage (actions/situation.py): the text and the follow-up topics
+# what to show next, per stage (actions/situation.py; "orienting" when nothing is known): the text
+# and the follow-up topics
 NEXT_STEPS = {
     "orienting": ("next_step_orienting", ["start_route_guide", "ask_indication_apply", "ask_client_support"]),
     "applying": ("next_step_applying", ["start_choice_aid", "ask_client_support", "ask_indication_process"]),

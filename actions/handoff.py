@@ -25,7 +25,8 @@ _NO = {"nee", "neen", "nee hoor", "liever niet", "niet", "nope", "nee dank je", 
 
 # a first word or a phrase that says yes: "prima, deel het maar", "dat mag hoor"
 _YES_FIRST = {"ja", "jazeker", "jawel", "graag", "prima", "oke", "ok", "okay", "akkoord", "zeker"}
-_NO_PHRASES = ("liever niet", "mag niet", "niet delen", "niet doorgeven", "wil ik niet")
+_NO_PHRASES = ("liever niet", "mag niet", "niet delen", "niet doorgeven", "wil ik niet", "zeker niet")
+NEGATIONS = {"niet", "geen", "nooit"}
 _YES_PHRASES = ("deel het maar", "deel maar", "dat mag", "mag gedeeld", "mag je delen", "mag u delen",
                 "ga je gang", "ga uw gang", "doe maar", "is goed", "vind ik goed")
 
@@ -35,12 +36,18 @@ def _words(text: str) -> str:
 
 
 def parse_yes_no(text: str) -> bool | None:
+    """Consent decides whether anything is shared: a "no" anywhere wins over a "yes" ("ok,
+    liever niet", "zeker niet", "prima, maar niet delen"), and a yes needs no negation at all."""
     words = _words(text)
-    if words in _YES or words.startswith(("ja ", "ja,")) or words.split(" ")[0] in _YES_FIRST \
-            or (any(phrase in words for phrase in _YES_PHRASES) and not set(words.split()) & {"niet", "geen", "nooit"}):
-        return True
-    if words in _NO or words.split(" ")[0] in {"nee", "neen"} or any(no in words for no in _NO_PHRASES):
+    tokens = set(words.replace(",", " ").split())
+    if words in _NO or words.split(" ")[0] in {"nee", "neen"} or any(no in words for no in _NO_PHRASES) \
+            or tokens & {"nee", "neen"}:
         return False
+    if tokens & NEGATIONS:
+        return None  # "graag niet", "ja maar niet alles": ask again rather than guess
+    if words in _YES or words.startswith(("ja ", "ja,")) or words.split(" ")[0] in _YES_FIRST \
+            or any(phrase in words for phrase in _YES_PHRASES):
+        return True
     return None
 
 

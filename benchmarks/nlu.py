@@ -347,14 +347,15 @@ def main() -> None:
                         runs.append(held_out(seeded(config, seed, Path(tmp)), pairs, test_sets))
                         print(f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
                               flush=True)
-                        save_default(runs, data, args.seeds)  # each seed is an hour: keep it at once
+                        if args.default_only:  # each seed is an hour: keep it at once
+                            save_default(runs, data, args.seeds)
             results[name] = runs[0]
             seed_scores = {key: [run[key].macro_f1 for run in runs] for key in test_sets}
         print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
               f"validation plain {results[name]['plain'].macro_f1:.3f}, "
               f"hard {results[name]['hard'].macro_f1:.3f}, "
               f"former held-out {results[name]['former_heldout'].macro_f1:.3f}", flush=True)
-        wanted = (args.cv == "all" and not reused) or (args.cv == "ours" and name == OURS)
+        wanted = not args.default_only and ((args.cv == "all" and not reused) or (args.cv == "ours" and name == OURS))
         results[name]["cv"] = cross_validate(config, pairs, args.folds) if wanted else None
         if results[name]["cv"]:
             print(f"  {args.folds}-fold CV macro-F1 {results[name]['cv'].macro_f1:.3f}", flush=True)

@@ -22,6 +22,7 @@ Usage (web environment, from the repository root):
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import time
 from collections import Counter
@@ -66,7 +67,10 @@ def score(find: Spans, items: list[dict]) -> dict:
         hidden = {i for s, e, _ in spans for i in range(s, e)}
         gold = []
         for piece in item["pii"] or []:
-            start = text.index(piece["text"])
+            # the piece where it stands as a whole word, after the pieces before it: "Haddou" in
+            # "Amrani-Haddou ... mevrouw Haddou" is the second, free-standing one
+            start = next((m.start() for m in re.finditer(rf"(?<!\w){re.escape(piece['text'])}(?!\w)", text)
+                          if not any(s <= m.start() < e for s, e in gold)), text.index(piece["text"]))
             gold.append((start, start + len(piece["text"])))
             kind = kind_of(piece)
             total[kind] += 1

@@ -245,13 +245,12 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             session.commit()
 
     def may_go_live(request: Request, conversation_id: str) -> bool:
-        try:
-            with request.app.state.sessions() as session:
-                return session.scalar(select(Handoff.id).where(
-                    Handoff.conversation_id == conversation_id,
-                    Handoff.status.in_(OPEN_STATUSES)).limit(1)) is not None
-        except SQLAlchemyError:
-            return False
+        """An adviser can join: a handoff is still open, or one has already taken the chat over."""
+        with request.app.state.sessions() as session:
+            live = session.scalar(select(Conversation.id).where(
+                Conversation.id == conversation_id, Conversation.mode == "human"))
+            return live is not None or session.scalar(select(Handoff.id).where(
+                Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATUSES)).limit(1)) is not None
 
     def takeover_abandoned(session, conversation_id: str, lease_seconds: int) -> bool:
         """End a takeover whose adviser has not been seen (no portal ping, no message) for the
@@ -323,7 +322,12 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             raise DutchError(404, "Dit gesprek bestaat niet.")
         # a stream only where an adviser can join: after a handoff that is still open. Without
         # one, 204 tells the browser to stop reconnecting (review, High 2)
-        if not await run_in_threadpool(may_go_live, request, conversation_id):
+        try:
+            live = await run_in_threadpool(may_go_live, request, conversation_id)
+        except SQLAlchemyError:  # not "no": the browser retries a 503, but stops for good on a 204
+            raise DutchError(503, "Dit gesprek is even niet bereikbaar. Probeer het zo opnieuw.",
+                             headers={"Retry-After": "10"})
+        if not live:
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
         key = client_key(request, settings.trusted_proxies)
         streams = request.app.state.streams

@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import re
 import threading
+from datetime import date
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,8 +37,18 @@ RELATIVE_NAME = [["mijn", relative] for relative in RELATIVES]
 CLOSING = re.compile(r"\b(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|groet(?:jes|en)?|"
                      r"hartelijke\s+groet(?:en)?|liefs|gr\.?)\s*[,:]?\s+((?:[A-Za-zÀ-ÿ'-]+\.?\s*){1,4})$",
                      re.IGNORECASE)
-CLOSING_NOT_NAMES = {"van", "de", "het", "een", "en", "namens", "uw", "je", "jullie", "ons", "onze", "mijn", "m'n",
-                     "dochter", "zoon", "familie", "fam", "de", "allemaal", "iedereen", "team", "alvast", "nog"}
+CLOSING_NOT_NAMES = {"een", "en", "namens", "uw", "je", "jullie", "ons", "onze", "mijn", "m'n", "allemaal",
+                     "iedereen", "team", "alvast", "nog"}
+
+
+def _closing_names_someone(words: str) -> bool:
+    """What follows a closing holds a name: a capitalised word, or a listed first name or surname."""
+    parts = words.split()
+    if not parts or parts[0].lower() in CLOSING_NOT_NAMES:
+        return False
+    lists = name_lists()
+    return any(w[:1].isupper() or w.strip(".").title() in lists.first or w.strip(".").title() in lists.surnames
+               for w in parts)
 # "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
 # tussenvoegsels in Dutch surnames: "Jan de Vries", "Anne van der Berg"
 PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"]
@@ -52,8 +63,9 @@ NOT_NAME_ENDINGS = ("aans", "aanse", "ees", "eese", "isch", "ische", "iaan", "ia
                     "aams", "aamse", "ools", "oolse", "eens", "eense", "aars", "aarse", "ts", "tse", "ers", "erse",
                     "ws", "wse", "ngs", "ngse")
 
-# service numbers of organisations are no personal data ("0800-2000", "0900-1234567", "14 020")
-SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)|^14\s?0")
+# service numbers of organisations are no personal data ("0800-2000", "0900-1234567")
+SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)")
+MOBILE = re.compile(r"^(?:\(?0\)?\s*6|\+31\s*(?:\(0\))?\s*6|0031\s*6)")
 # a number right after an organisation is that organisation's ("de SVB gebeld op 030 264 82 00"),
 # unless the writer says it is theirs ("bel mij", "mijn nummer")
 ORGANISATION = re.compile(r"\b(?:svb|ciz|cak|per\s+saldo|zorgkantoor|helpdesk|klantenservice|mantelzorglijn|"
@@ -64,8 +76,11 @@ PERSONAL = re.compile(r"\b(?:mij|me|mijn|m'n|mn|ons|onze|haar|hem|zijn|zij|hij|t
                       r"terugbellen)\b", re.IGNORECASE)
 # a date is personal data as a date of birth; "geldig tot 31-12-2027" or "de brief van
 # 12-02-2026" is not. Recent and future dates count only with a word for birth before them.
-BIRTH_CUE = re.compile(r"\b(?:geb|geboren|geboorte\w*|verjaardag|jarig|dob)\b", re.IGNORECASE)
-RECENT_YEAR = 2024
+# children are in the Wlz too: "ons zoontje, 14 mei 2025 geboren" is a date of birth
+BIRTH_CUE = re.compile(r"\b(?:geb|geboren|geboorte\w*|verjaardag|jarig|dob|zoontje|dochtertje|baby|kindje|"
+                       r"kleinkind\w*|pasgeboren\w*|van\s+\d\s+(?:jaar|maanden))\b", re.IGNORECASE)
+# dates from two years ago on are usually letters, decisions and appointments, not birthdays
+RECENT_YEAR = date.today().year - 2
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # a separator between digit groups: a space, a dot or a dash, with spaces around it ("06 - 12345678")
@@ -94,7 +109,7 @@ STREET = re.compile(rf"\b(?:(?:laan|plein|kade|weg|hof)\s+(?:van|der|de|den|het|
 # "woont op de Heuvel 22", "adres: Achter de Kerk 2": after a word for living somewhere, words
 # up to a house number are a street, also without a street word
 NOT_STREET = ("op|aan|in|de|het|te|bij|nog|sinds|al|nu|er|daar|hier|alleen|zelfstandig|samen|thuis|met|"
-              "sinds|vanaf|per|nummer|nr|huisnummer|postcode|is|was|ongeveer|bijna|ruim")
+              "vanaf|per|nummer|nr|huisnummer|postcode|is|was|ongeveer|bijna|ruim")
 LIVES_AT = re.compile(rf"\b(?:woon\w*|adres(?:\s+is)?:?|verhuisd\s+naar)\s+(?:(?:nog|al|nu|zelfstandig|alleen)\s+){{0,2}}"
                       rf"(?:(?:op|aan|in)\s+)?(?:(?:de|het)\s+)?((?!(?:{NOT_STREET})\b)(?:[A-Za-zÀ-ÿ'-]+\s+){{1,3}}"
                       rf"{HOUSE_NUMBER})(?=[\s,.!?)]|$)(?-i:(?!\s?[A-Z]{{2}}\b))", re.IGNORECASE)
@@ -235,18 +250,18 @@ def _regex_spans(text: str) -> list[Span]:
     if BSN_WORD.search(text):
         spans += [Span(m.start(1), m.end(1), "BSN") for m in EIGHT_OR_NINE.finditer(text)
                   if _near(text, m.start(1), m.end(1), BSN_WORD, 60)]
-    spans += [Span(m.start(1), m.end(1), "DOSSIER") for m in RECORD.finditer(text)
-              if not SERVICE_NUMBER.match(m.group(1)) and not PHONE.fullmatch(m.group(1))
-              and not ORGANISATION_ID.search(text[max(0, m.start() - 12):m.start(1)])]
-    spans += [Span(m.start(1), m.end(1), "ADRES") for m in LIVES_AT.finditer(text)]
+    spans += [Span(m.start(1), m.end(1), "DOSSIER") for m in RECORD.finditer(text) if _record_number(text, m)]
+    spans += [Span(m.start(1), m.end(1), "ADRES") for m in LIVES_AT.finditer(text)
+              if not set(m.group(1).lower().split()) & NOT_IN_STREET]
     spans += [Span(m.start(), m.end(), "ADRES") for m in POSTCODE_HOUSE.finditer(text)]
     spans += [Span(m.start(), m.end(), "POSTCODE") for m in POSTCODE.finditer(text)]
     spans += [Span(m.start(), m.end(), "ADRES") for m in STREET.finditer(text)]
     for pattern in (NUMERIC_DATE, ISO_DATE, COMPACT_DATE, WORD_DATE, MONTH_YEAR):
         spans += [Span(m.start(), m.end(), "DATUM") for m in pattern.finditer(text) if _birth_date(text, m)]
     closing = CLOSING.search(text.rstrip(" .!"))
-    # "groetjes van een bezorgde dochter", "met vriendelijke groet, de kinderen": no name
-    if closing and closing.group(1).split()[0].lower() not in CLOSING_NOT_NAMES:
+    # "groetjes van een bezorgde dochter", "met vriendelijke groet, de kinderen": no name; but
+    # "mvg, Van Dijk" and "groet, kasia" are
+    if closing and _closing_names_someone(closing.group(1)):
         spans.append(Span(closing.start(1), closing.start(1) + len(closing.group(1).rstrip()), "NAAM"))
     return spans
 
@@ -255,17 +270,41 @@ def _near(text: str, start: int, end: int, pattern: re.Pattern, distance: int) -
     return bool(pattern.search(text[max(0, start - distance):start]) or pattern.search(text[end:end + distance]))
 
 
+# words that do not stand in a street name: "woont in een verpleeghuis met 120 bewoners",
+# "woont in Utrecht en is 88", "woonachtig in Ede sinds 2019"
+NOT_IN_STREET = {"een", "en", "is", "met", "sinds", "in", "op", "bij", "al", "nog", "ook", "was", "nu", "zo",
+                 "ongeveer", "bijna", "ruim", "dan", "of"}
+
+
+def _record_number(text: str, match: re.Match) -> bool:
+    """A record number, not a service number, a phone number, an organisation's id, an amount
+    ("het kost 2500 euro") or a year; after the bare word "nummer" at least five digits or a code."""
+    value = match.group(1)
+    if SERVICE_NUMBER.match(value) or PHONE.fullmatch(value) or \
+            ORGANISATION_ID.search(text[max(0, match.start() - 12):match.start(1)]):
+        return False
+    if re.match(r"\s*(?:euro|eur|€|,-)", text[match.end(1):], re.IGNORECASE) or re.fullmatch(r"(?:19|20)\d\d", value):
+        return False
+    bare = re.match(r"(?:nummer|nr\.?)\b", match.group(0), re.IGNORECASE)
+    return not bare or sum(c.isdigit() for c in value) >= 5 or any(c.isalpha() for c in value)
+
+
 def _organisation_number(text: str, match: re.Match) -> bool:
-    if SERVICE_NUMBER.match(match.group().strip()):
+    """A service number, or a landline right after an organisation's name ("de SVB gebeld op
+    030 264 82 00", "CIZ: 088 789 10 00"). A mobile number is always someone's: never exempt."""
+    number = match.group().strip()
+    if SERVICE_NUMBER.match(number):
         return True
-    before = text[max(0, match.start() - 50):match.start()]
+    if MOBILE.match(number):
+        return False
+    before = text[max(0, match.start() - 30):match.start()]
     found = list(ORGANISATION.finditer(before))
     return bool(found) and not PERSONAL.search(before[found[-1].end():])
 
 
 def _birth_date(text: str, match: re.Match) -> bool:
     """A date that may be someone's date of birth: an old one, or any with a word for birth."""
-    if BIRTH_CUE.search(text[max(0, match.start() - 30):match.start()]):
+    if _near(text, match.start(), match.end(), BIRTH_CUE, 30):
         return True
     years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", match.group()) or \
         re.findall(r"'\d{2}\b|(?<=[-/.])\d{2}$|\b\d{2}$", match.group())

@@ -397,8 +397,7 @@ def parse_choice(question: Question, turn: Turn) -> str | None:
     # a longer typed answer that contains exactly one option's title; "dat lukt niet" does not
     # choose "Dat lukt": with a negation only options that have one too
     negated = bool(set(said.split()) & NEGATIONS)
-    cores = [(v, _core(t)) for v, t in question.options
-             if not negated or set(Turn(t).clean.split()) & (NEGATIONS | {"nee"})]
+    cores = [(v, _core(t)) for v, t in question.options if not negated or set(_core(t).split()) & NEGATIONS]
     contained = [v for v, core in cores if len(core) > 3 and core in said]
     if len(contained) == 1:
         return contained[0]
@@ -430,7 +429,9 @@ def _content_words(text: str) -> list[str]:
 
 def _stem_match(a: str, b: str) -> bool:
     """The same word in another form: "blijf" and "blijven", "lukt" and "lukken"."""
-    return a == b or (min(len(a), len(b)) >= 4 and a[:4] == b[:4])
+    short, long_ = sorted((a, b), key=len)
+    # an inflection, not a compound: "blijf"/"blijven", but not "thuis"/"thuiszorg"
+    return a == b or (len(short) >= 5 and long_.startswith(short[:5]) and len(long_) - len(short) <= 3)
 
 
 def _shared_words_choice(question: Question, said: str, typed: str) -> str | None:
@@ -450,9 +451,9 @@ def _shared_words_choice(question: Question, said: str, typed: str) -> str | Non
     if best == 0 or len(winners) != 1:
         return None
     matched, value, title = winners[0]
-    # "dat lukt niet", "niet thuis": a negation next to a shared word turns the answer around
-    negated = any(words[j] in NEGATIONS for i in matched for j in range(max(0, i - 2), min(len(words), i + 3)))
-    if negated and not set(Turn(title).clean.split()) & (NEGATIONS | {"nee"}):
+    # "dat lukt niet", "ik wil niet in een instelling": a negation in the answer turns a shared
+    # word around, unless the option itself is negative ("Nee, niemand" has "niemand")
+    if set(words) & NEGATIONS and not set(_core(title).split()) & (NEGATIONS | {"niemand"}):
         return None
     return value
 

@@ -309,3 +309,14 @@ def test_a_typed_choice_is_read_by_the_words_it_shares(name, question_id, text, 
     from actions.flows.engine import parse_choice
     question = next(q for q in flow(name).questions if q.id == question_id)
     assert parse_choice(question, Turn(text)) == expected
+
+
+@pytest.mark.parametrize("name, question_id, text", [
+    ("choice_aid", "thuis", "ik wil niet in een instelling"),  # a negation the option lacks
+    ("choice_aid", "thuis", "ik ben blij met de thuiszorg"),   # a compound is no inflection
+    ("choice_aid", "wachten", "ze staat op de wachtlijst"),
+])
+def test_a_typed_answer_that_only_looks_like_an_option_is_asked_again(name, question_id, text) -> None:
+    from actions.flows.engine import parse_choice
+    question = next(q for q in flow(name).questions if q.id == question_id)
+    assert parse_choice(question, Turn(text)) is None

@@ -168,12 +168,23 @@ def test_the_layer_replaces_a_crisis_intent_it_does_not_confirm(nlp, rules) -> N
     assert processed("stop, hij bloedt heel erg", pattern) == {"name": "crisis_medical", "confidence": 1.0}
 
 
-@pytest.mark.parametrize("text, expected", [
-    # one or two words typed as an answer in a form: the classifier alone does not raise a crisis
-    ("ik", None), ("haar katten", None),
+@pytest.mark.parametrize("text, confidence, expected", [
+    # one or two words typed as an answer in a form: the classifier alone must be nearly sure
+    ("ik", 0.88, None), ("haar katten", 0.9, None), ("bloed overal", 0.96, "abuse"),
     # a longer message the classifier reads as a crisis is checked (no pattern matched)
-    ("het gaat helemaal mis met haar", "abuse"),
+    ("het gaat helemaal mis met haar", 0.5, "abuse"),
 ])
-def test_the_classifier_alone_needs_more_than_two_words(nlp, rules, text: str, expected) -> None:
-    ranking = [{"name": "crisis_abuse", "confidence": 0.95}, {"name": "inform", "confidence": 0.05}]
+def test_the_classifier_alone_needs_more_certainty_on_a_few_words(nlp, rules, text, confidence, expected) -> None:
+    ranking = [{"name": "crisis_abuse", "confidence": confidence}, {"name": "inform", "confidence": 0.05}]
     assert rules.decide(nlp(text), ranking) == expected
+
+
+@pytest.mark.parametrize("text, category", [
+    # a category's own "not" wording takes back only the clause it stands in
+    ("ik wil niet meer leven. wie betaalt als ik overleden ben", "suicide"),
+    ("mijn moeder wil niet meer leven, wat moet ik regelen als ze dood gaat", "suicide"),
+    ("mijn vader is gevallen en ligt op de grond, hij valt onder de wlz", "medical"),
+    ("mijn vader slaat mijn moeder, heeft de ciz het risico op mishandeling gezien", "abuse"),
+])
+def test_not_wording_in_another_clause_takes_nothing_back(nlp, rules, text: str, category: str) -> None:
+    assert rules.decide(nlp(text)) == category

@@ -158,6 +158,16 @@ def test_a_postcode_is_hidden_but_no_everyday_word_after_a_year() -> None:
     ("KvK-nummer van de zorgaanbieder is 41234567", "KvK-nummer van de zorgaanbieder is 41234567"),
     ("het CIZ is bereikbaar op 088 789 10 00", "het CIZ is bereikbaar op 088 789 10 00"),
     ("groetjes van een bezorgde dochter", "groetjes van een bezorgde dochter"),
+    # found in review: a mobile number is always someone's, surnames with particles close a
+    # message too, a child's recent date of birth, and what no address or record number is
+    ("Mijn vader ligt in het ziekenhuis, bel 0612345678", "Mijn vader ligt in het ziekenhuis, bel [TELEFOON]"),
+    ("de huisarts zei: bel 06-12345678 als het erger wordt", "de huisarts zei: bel [TELEFOON] als het erger wordt"),
+    ("mvg, Van Dijk", "mvg, [NAAM]"),
+    ("ons zoontje, 14 mei 2025 geboren", "ons zoontje, [DATUM] geboren"),
+    ("12-03-2024 is haar geboortedatum", "[DATUM] is haar geboortedatum"),
+    ("ze woont in een verpleeghuis met 120 bewoners", "ze woont in een verpleeghuis met 120 bewoners"),
+    ("Mijn moeder woont in Utrecht en is 88", "Mijn moeder woont in Utrecht en is 88"),
+    ("welk nummer moet ik bellen, het kost 2500 euro", "welk nummer moet ik bellen, het kost 2500 euro"),
 ])
 def test_real_dutch_phrasings(text: str, expected: str) -> None:
     assert redact(text) == expected

@@ -296,7 +296,8 @@
         sessionStorage.setItem(STORAGE_KEY, data.conversation_id);
       }
       // an adviser can join once a handoff exists: only then an event stream (none before)
-      if (data.live && !self.events) {
+      // (again, when an earlier stream was closed: after a 204 or a network error)
+      if (data.live && (!self.events || self.events.readyState === 2)) {
         sessionStorage.setItem(LIVE_KEY, "1");
         self.listen();
       }
