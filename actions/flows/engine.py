@@ -451,9 +451,13 @@ def _shared_words_choice(question: Question, said: str, typed: str) -> str | Non
     if best == 0 or len(winners) != 1:
         return None
     matched, value, title = winners[0]
-    # "dat lukt niet", "ik wil niet in een instelling": a negation in the answer turns a shared
-    # word around, unless the option itself is negative ("Nee, niemand" has "niemand")
-    if set(words) & NEGATIONS and not set(_core(title).split()) & (NEGATIONS | {"niemand"}):
+    # "dat lukt niet", "ik wil niet in een instelling": a negation in the clause of a shared word
+    # turns it around, unless the option itself is negative ("Nee, niemand" has "niemand"); in
+    # "werkt alleen met een pgb, anders kan hij daar niet heen" the "niet" is another clause's
+    shared = {words[i] for i in matched}
+    negated = any(set(clause.split()) & NEGATIONS and set(clause.split()) & shared
+                  for clause in re.split(r"[,.;!?]|\b(?:maar|anders|want|omdat)\b", fold(typed)))
+    if negated and not set(_core(title).split()) & (NEGATIONS | {"niemand"}):
         return None
     return value
 
