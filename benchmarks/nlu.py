@@ -17,7 +17,9 @@ on where their fallback thresholds sit; the fallback rate is reported apart.
 The default pipeline takes about an hour per seed on 2 cores, so its seeds are kept in
 benchmarks/reports/nlu_default.json together with a fingerprint of the training and evaluation
 data. A run with --seeds 0 reuses that record when the data are unchanged (and says so, with the
-commit it was measured on); when they changed, the default pipeline is left out.
+commit it was measured on); when they changed, the default pipeline is left out. The fingerprint
+covers the data only: after changing benchmarks/default_config.yml or Rasa, refresh the record
+with --default-only.
 
 Usage (Rasa environment, from the repository root):
     python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--seeds 3] [--report benchmarks/reports/nlu.md]
