@@ -198,18 +198,16 @@ class ActionAnswer(Action):
             # any of the 342 gemeenten, also those the entity rules do not list
             place = content().find_place(message.get("text") or "")
             entities = {**entities, "plaats": place} if place else entities
-        if entities.get("relatie") and tracker.get_slot("relatie") and \
-                re.search(r"\b(ze|zij|haar|hij|hem)\b", fold(message.get("text") or "")):
-            # "hoeveel moet ze betalen, mijn vader woont nog thuis": "ze" is still the person the
-            # care is for; the relative named along the way is not
-            entities = {**entities, "relatie": tracker.get_slot("relatie")}
-        if entities.get("relatie") and tracker.get_slot("relatie") and \
-                (intent in CARER_INTENTS or CARER_ROLE.search(fold(message.get("text") or ""))):
-            # "mag ik mijn zus betalen uit het pgb": the sister gives the care, she does not get it
+        said = fold(message.get("text") or "")
+        # the person the care is for stays when a message refers back to them ("hoeveel moet ze
+        # betalen, mijn vader woont nog thuis") or names a relative as the carer ("mag ik mijn zus
+        # betalen uit het pgb"): the relative named along the way does not get the care
+        if entities.get("relatie") and tracker.get_slot("relatie") and (
+                re.search(r"\b(ze|zij|haar|hij|hem)\b", said) or intent in CARER_INTENTS or CARER_ROLE.search(said)):
             entities = {**entities, "relatie": tracker.get_slot("relatie")}
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
-        if intent in ("deny", "stop") and REFUSAL_QUESTION.search(fold(message.get("text") or "")):
+        if intent in ("deny", "stop") and REFUSAL_QUESTION.search(said):
             intent = "ask_objection"  # "en als ze nee zeggen?" asks what to do after a refusal
         choice = follow_up_choice(message.get("text") or "", intent, entities,
                                   content().topic_of(tracker.get_slot("last_answer")),

@@ -441,10 +441,11 @@ def _shared_words_choice(question: Question, said: str, typed: str) -> str | Non
     if typed.strip().endswith("?"):
         return None
     words = said.split()
+    content_words = set(_content_words(said))
     scores = []
     for value, title in question.options:
         option = _content_words(Turn(title).clean)
-        matched = [i for i, w in enumerate(words) if w in _content_words(said) and any(_stem_match(w, o) for o in option)]
+        matched = [i for i, w in enumerate(words) if w in content_words and any(_stem_match(w, o) for o in option)]
         scores.append((len(matched), matched, value, title))
     best = max(score for score, *_ in scores) if scores else 0
     winners = [(matched, value, title) for score, matched, value, title in scores if score == best]
