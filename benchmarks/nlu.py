@@ -24,6 +24,7 @@ with --default-only.
 Usage (Rasa environment, from the repository root):
     python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--seeds 3] [--report benchmarks/reports/nlu.md]
     python -m benchmarks.nlu --default-only --seeds 3    # only refresh the default pipeline's record
+                                                          # (goes on from the seeds recorded on these data)
 """
 from __future__ import annotations
 
@@ -343,9 +344,14 @@ def main() -> None:
             results[name] = held_out(config, pairs, test_sets)
         else:  # DIET: one training per seed, the first seed's scores in the table
             if not reused:
+                # an interrupted --default-only run goes on from the seeds already recorded
+                recorded = load_default(data) if args.default_only else None
+                runs = recorded[0][:args.seeds] if recorded else []
+                if runs:
+                    print(f"  seeds 1-{len(runs)} recorded on these data; going on from seed {len(runs) + 1}",
+                          flush=True)
                 with tempfile.TemporaryDirectory() as tmp:
-                    runs = []
-                    for seed in range(1, args.seeds + 1):
+                    for seed in range(len(runs) + 1, args.seeds + 1):
                         runs.append(held_out(seeded(config, seed, Path(tmp)), pairs, test_sets))
                         print(f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
                               flush=True)
