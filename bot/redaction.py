@@ -33,9 +33,14 @@ NAME_TRIGGERS = [["ik", "heet"], ["mijn", "naam", "is"], ["ik", "ben"], ["naam",
                  *[["mijn", relative, "heet"] for relative in RELATIVES]]
 # "mijn moeder Jannie de Vries woont ...": a capitalised word right after a relative is a name
 RELATIVE_NAME = [["mijn", relative] for relative in RELATIVES]
+POSSESSIVES = {"zijn", "haar", "hun", "mijn", "m'n", "ons", "onze", "jouw", "je", "uw", "hem", "u"}
+# after these a listed first name in lower case is a name ("tante jet", "mijn zus roos", "heet cor")
+RELATIVE_WORDS = {*RELATIVES, "schoonzoon", "schoondochter", "schoonzus", "zwager", "neef", "nicht", "kleinkind",
+                  "echtgenoot", "echtgenote", "heet", "mn", "m'n"}
 # closings of a message: what follows is the writer's name ("Met vriendelijke groet, Karin Smit")
 CLOSING = re.compile(r"\b(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|groet(?:jes|en)?|"
-                     r"hartelijke\s+groet(?:en)?|liefs|gr\.?)\s*[,:]?\s+((?:[A-Za-zÀ-ÿ'-]+\.?\s*){1,4})$",
+                     r"hartelijke\s+groet(?:en)?|liefs|grtjs|grtz|grts|gr\.?)\s*[,:]?\s+((?:[A-Za-zÀ-ÿ'-]+\.?\s*){1,4})"
+                     r"(?:\([^)]*\)\s*)?$",
                      re.IGNORECASE)
 CLOSING_NOT_NAMES = {"een", "en", "namens", "uw", "je", "jullie", "ons", "onze", "mijn", "m'n", "allemaal",
                      "iedereen", "team", "alvast", "nog"}
@@ -51,7 +56,7 @@ def _closing_names_someone(words: str) -> bool:
                for w in parts)
 # "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
 # tussenvoegsels in Dutch surnames: "Jan de Vries", "Anne van der Berg"
-PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"]
+PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du", "el"]
 NOT_NAMES = {"het", "de", "een", "niet", "wel", "al", "nog", "ook", "welkom", "blij", "bang", "moe", "ziek",
              "mantelzorger", "mantelzorgster", "budgethouder", "cliënt", "client", "dochter", "zoon", "moeder",
              "vader", "partner", "weduwe", "weduwnaar", "gepensioneerd", "alleenstaand", "verpleegkundige",
@@ -96,7 +101,10 @@ HOUSE_NUMBER = r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b|\s(?:bis|hs|huis|r
 POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*[,/-]?\s*"
                             rf"(?:en\s+)?(?:(?:huisnummer|huisnr|hnr|nummer|nr)\.?:?\s*)?{HOUSE_NUMBER}")
 # a postcode alone narrows a home down to a street: redacted too, as long as the letters are no word
-POSTCODE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b|\b[1-9]\d{{3}}(?!(?:{COMMON_PAIRS})\b)[a-z]{{2}}\b")
+# in lower case ("1011 ab") the letters may not be a unit either ("1000 mg", "2500 km")
+UNITS = "mg|ml|km|kg|cm|mm|gr|cl|dl|kw|pp|st|ct|eu|pm|am|uu"
+POSTCODE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b"
+                      rf"|\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS}|{UNITS})\b)[a-z]{{2}}\b")
 # a street with a house number: "Dorpsstraat 12", "kerkweg 3a", "Laan van Meerdervoort 101-B"
 STREET_WORDS = ("straat|weg|laan|plein|singel|gracht|kade|dreef|hof|dijk|pad|steeg|park|plantsoen|markt|"
                 "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde")
@@ -352,8 +360,19 @@ WORDS_NOT_NAMES = {"can", "ken", "brand", "brandt", "skip", "hee", "erin", "hai"
                    "kader", "roos", "tan", "mee", "bes", "hoop", "lief", "rob", "tia", "jip", "joke", "will",
                    "mag", "bart", "fleur", "bo", "ad", "el", "mo", "ben", "jet", "kim", "max", "mees"}
 # sayings with a first name in them: "jan en alleman", "jan modaal"
+# after "meneer van de": a place or a role, not a surname
+NOT_SURNAMES = {"balie", "administratie", "planning", "thuiszorg", "wijkteam", "dagbesteding", "zorg", "team",
+                "organisatie", "bank", "politie", "woningcorporatie", "verzekering", "post", "telefoon", "buurt",
+                "overkant", "kerk", "winkel", "apotheek", "fysio", "gang", "kamer", "groep", "dienst", "avond",
+                "nacht", "dag", "ochtend", "middag", "week", "straat", "flat", "verdieping", "lift"}
 NAME_SAYINGS = re.compile(r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b", re.IGNORECASE)
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
+
+
+def _wordlike(token) -> bool:
+    """Letters, and maybe hyphens between them ("anne-marie", "mulder-bos")."""
+    return token.is_alpha or (token.text.replace("-", "").isalpha() and not token.text.startswith("-")
+                              and not token.text.endswith("-"))
 
 
 def _lower_surname(doc, index: int, lists: NameLists) -> bool:
@@ -366,7 +385,12 @@ def _lower_surname(doc, index: int, lists: NameLists) -> bool:
         return False
     word = doc[end]
     ends = end + 1 >= len(doc) or doc[end + 1].is_punct
-    return word.text.title() in lists.surnames or (ends and word.lower_ not in lists.common)
+    if word.text.title() in lists.surnames or (ends and word.lower_ not in lists.common):
+        return True
+    # "mevrouw van leeuwen via het pgb": the surname list holds few names with particles; after
+    # a title and particles any word is one, but a place in an organisation ("meneer van de receptie")
+    return word.is_lower and word.lower_ not in _nlp()[0].Defaults.stop_words \
+        and not ORGANISATION.fullmatch(word.text) and word.lower_ not in NOT_SURNAMES
 
 
 def _listed_names(doc) -> list[Span]:
@@ -375,7 +399,8 @@ def _listed_names(doc) -> list[Span]:
     lists = name_lists()
     if not lists.first:
         return []
-    not_name = NOT_NAMES | lists.common | _nlp()[0].Defaults.stop_words
+    stop_words = _nlp()[0].Defaults.stop_words
+    not_name = NOT_NAMES | lists.common | stop_words
     spans = []
     index = 0
     while index < len(doc):
@@ -386,8 +411,19 @@ def _listed_names(doc) -> list[Span]:
         after_title = before in TITLES
         # a first name typed in lower case ("hoi met fatima", "mijn man gerrit"), or a surname
         # after a title ("mevrouw bouzid", "dhr. van leeuwen")
-        lower = token.is_lower and token.is_alpha and len(token) > 2 and token.lower_ not in not_name \
-            and token.lower_ not in WORDS_NOT_NAMES and (token.text.title() in lists.first or after_title)
+        # ("meneer kok": a listed surname after a title, also where it is a word too)
+        wordlike = _wordlike(token)  # "anne-marie" is one token
+        lower = token.is_lower and wordlike and len(token) > 2 and (
+            token.lower_ not in not_name and token.lower_ not in WORDS_NOT_NAMES
+            and (token.text.title() in lists.first or after_title)
+            or after_title and token.text.title() in lists.surnames and token.lower_ not in stop_words) \
+            and before not in PLACE_BEFORE  # "zorgcentrum margriet", "de linde"
+        # right after a relative or "heet" a listed first name is one, also where it is a word too
+        # ("mijn zus roos", "tante jet", "schoonzoon mo"); not a stop word ("mijn man wil")
+        if before in RELATIVE_WORDS and token.is_lower and wordlike and len(token) > 1 \
+                and token.text.title() in lists.first and token.lower_ not in stop_words \
+                and token.lower_ not in NOT_NAMES:
+            lower = True
         initials = bool(INITIALS.match(token.text)) and index + 1 < len(doc) and doc[index + 1].is_title \
             and doc[index + 1].lower_ not in not_name
         starts = lower or initials or token.is_title and token.lower_ not in not_name and before not in PLACE_BEFORE and (
@@ -399,19 +435,29 @@ def _listed_names(doc) -> list[Span]:
             index += 1
             continue
         end = index + 1
+        # a lower-case surname is one word: "henk de boer woont" stops at "boer"; after a title the
+        # first word is the surname ("meneer bakker van het wijkteam")
+        surname_done = lower and after_title and token.lower_ not in PARTICLES and token.text.title() not in lists.first
+        # a first name that is also a word ("roos") takes only a listed surname after it ("roos belt")
+        word_name = token.lower_ in lists.common or token.lower_ in WORDS_NOT_NAMES
         while end < len(doc):  # the rest of the name: particles, capitalised words, listed surnames
             following = doc[end]
             surname = following.text.title() in lists.surnames or following.text in lists.first
-            if following.lower_ in PARTICLES and any(t.is_title or (lower and t.is_alpha and t.lower_ not in PARTICLES)
-                                                     for t in doc[end + 1:end + 4]):
+            if following.lower_ in PARTICLES and not surname_done and any(
+                    t.is_title or (lower and t.is_alpha and t.lower_ not in PARTICLES) for t in doc[end + 1:end + 4]):
                 end += 1  # "ilse van der meer": after particles a lower-case word is the surname too
-            elif lower and doc[end - 1].lower_ in PARTICLES and following.is_alpha:
+            elif lower and doc[end - 1].lower_ in PARTICLES and following.is_alpha and not surname_done \
+                    and following.lower_ not in POSSESSIVES:  # "de iris van zijn oog"
                 end += 1
+                surname_done = True
             elif following.is_title and (following.lower_ not in not_name or surname):
                 end += 1
-            elif lower and following.is_lower and following.is_alpha and following.lower_ not in not_name \
-                    and following.lower_ not in WORDS_NOT_NAMES and following.lower_ not in lists.common:
+            elif lower and not surname_done and following.is_lower and _wordlike(following) \
+                    and following.lower_ not in WORDS_NOT_NAMES and following.lower_ not in stop_words \
+                    and following.lower_ not in NOT_NAMES \
+                    and (surname or following.lower_ not in lists.common and not word_name):
                 end += 1  # "agnieszka kowalska": a lower-case surname after a lower-case first name
+                surname_done = True
             else:
                 break
         while end > index + 1 and doc[end - 1].lower_ in PARTICLES:
@@ -424,11 +470,15 @@ def _listed_names(doc) -> list[Span]:
 
 
 def find_pii(text: str) -> list[Span]:
-    """Non-overlapping PII spans; the longest wins where kinds overlap."""
+    """Non-overlapping PII spans. Where spans overlap, the one that starts first (the longest of
+    those) names the kind, and the union is hidden: a name read too far must not uncover the
+    house number of the address it ran into."""
     candidates = sorted(_regex_spans(text) + _token_spans(text), key=lambda s: (s.start, -(s.end - s.start)))
     chosen: list[Span] = []
     for span in candidates:
         if chosen and span.start < chosen[-1].end:
+            if span.end > chosen[-1].end:
+                chosen[-1] = Span(chosen[-1].start, span.end, chosen[-1].kind)
             continue
         chosen.append(span)
     return chosen

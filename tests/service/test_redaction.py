@@ -191,3 +191,29 @@ def test_the_name_lists_are_installed() -> None:
 ])
 def test_listed_first_names_and_titles(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a postcode typed in lower case with a space; units and everyday words are no postcode
+    ("welk zorgkantoor hoort bij 2611 kb", "welk zorgkantoor hoort bij [POSTCODE]"),
+    ("ze woont in 8011-xz zwolle", "ze woont in [POSTCODE] zwolle"),
+    ("ze krijgt 1000 mg per dag", "ze krijgt 1000 mg per dag"),
+    ("het is 2500 km rijden", "het is 2500 km rijden"),
+    # a lower-case name ends at its surname; the address after it is one of its own
+    ("mijn oom kees de wit woont op de molenweg 8b in Ede", "mijn oom [NAAM] woont op [ADRES] in Ede"),
+    # after a relative or a title, a listed name that is also a word
+    ("mijn zus roos belt u morgen", "mijn zus [NAAM] belt u morgen"),
+    ("mijn man wil niet naar het verpleeghuis", "mijn man wil niet naar het verpleeghuis"),
+    ("ik sprak meneer bakker van het wijkteam", "ik sprak meneer [NAAM] van het wijkteam"),
+    ("de pgb van mevrouw van dongen loopt af", "de pgb van mevrouw [NAAM] loopt af"),
+    ("meneer van de receptie zei dat het kon", "meneer van de receptie zei dat het kon"),
+    # a care home or a place named after a person is no name; nor is an eye's iris
+    ("is er plek in zorgcentrum margriet", "is er plek in zorgcentrum margriet"),
+    ("hij heeft een ontsteking aan de iris van zijn oog", "hij heeft een ontsteking aan de iris van zijn oog"),
+    # hyphenated names and signatures with a note after them
+    ("hallo met anne-marie van dijk, ik heb een vraag", "hallo met [NAAM], ik heb een vraag"),
+    ("bedankt! grtjs hanneke", "bedankt! grtjs [NAAM]"),
+    ("groet, sanne (dochter van mevr. de graaf)", "groet, [NAAM] (dochter van mevr. [NAAM])"),
+])
+def test_lower_case_names_postcodes_and_where_they_meet(text: str, expected: str) -> None:
+    assert redact(text) == expected
