@@ -144,6 +144,8 @@ CLASSIFIER_MIN_CONTENT_WORDS = 2  # words other than spaCy's Dutch stop words
 SHORT_MESSAGE_MIN_CONFIDENCE = 0.95
 
 
+# sections that take a match back: matched on the words as typed only
+SILENCERS = frozenset({"past", "recent_past", "background", "idioms", *(f"not_{c}" for c in CATEGORIES)})
 CLAUSE_BREAKS = {",", ".", ";", ":", "?", "!", "\n"}
 
 
@@ -163,6 +165,10 @@ class CrisisRules:
             rules = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.rules = rules
         self.min_confidence = float(rules.get("classifier_min_confidence", 0.6))
+        second = rules.get("second_reader") or {}
+        self.second_confirm = float(second.get("confirm", 0.5))
+        self.second_alone = float(second.get("alone", 0.9))
+        self.second_sure = float(second.get("sure", 1.01))
         self._matchers: dict[int, Matcher] = {}  # one per spaCy vocabulary
 
     def _matcher(self, doc: Doc) -> Matcher:
@@ -180,8 +186,10 @@ class CrisisRules:
                 for pattern in patterns:
                     weak, clause = pattern.startswith("?"), pattern.endswith("$")
                     name = label + ("!" if weak else "") + ("$" if clause else "")
-                    matcher.add(name, [compile_pattern(pattern, groups, lemmas, attr)
-                                       for attr in ("LEMMA", "NORM")])
+                    # a sign of danger also on the typo-repaired lemma; what silences one only
+                    # on the words as typed: the repair read "water" as "later" (the past)
+                    attrs = ("NORM",) if label in SILENCERS else ("LEMMA", "NORM")
+                    matcher.add(name, [compile_pattern(pattern, groups, lemmas, attr) for attr in attrs])
             self._matchers[key] = matcher
         return self._matchers[key]
 
@@ -216,19 +224,24 @@ class CrisisRules:
         ended = reading.past or (reading.recent and category not in reading.recent_exempt)
         return ended and not reading.now
 
-    def decide(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = ()) -> str | None:
+    def decide(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = (),
+               second: tuple[str | None, float] | None = None) -> str | None:
         """The crisis category of a message, or None.
 
-        `ranking` is the classifier's intent ranking (best first; nlu_fallback is skipped).
+        `ranking` is the classifier's intent ranking (best first; nlu_fallback is skipped);
+        `second` the second reader's (category, probability of a crisis), when there is one.
         """
-        decision = self.decide_with_source(doc, ranking)
+        decision = self.decide_with_source(doc, ranking, second)
         return decision[0] if decision else None
 
-    def decide_with_source(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = ()
-                           ) -> tuple[str, bool] | None:
-        """(category, whether a pattern matched) or None. Without a pattern only the classifier
-        saw it: on the development set that was right for most crises the rules missed, but it
-        also fired on idioms ("ik lach me dood"), so the bot then checks before it alarms."""
+    def decide_with_source(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = (),
+                           second: tuple[str | None, float] | None = None) -> tuple[str, bool] | None:
+        """(category, whether a pattern matched) or None. Without a pattern only the classifiers
+        saw it: on the development sets that was right for most crises the rules missed, but it
+        also fired on idioms ("ik lach me dood"), so the bot then checks before it alarms.
+
+        With the second reader (nlp/crisis_reader.py) the intent classifier's crisis counts only
+        when the reader agrees at least `confirm`; the reader alone counts from `alone`."""
         reading = self.read(doc)
         if reading.idiom:
             return None
@@ -241,14 +254,22 @@ class CrisisRules:
             if by_classifier in reading.categories:
                 return by_classifier, True
             return next(c for c in CATEGORIES if c in reading.categories), True
-        if self._ended(reading, by_classifier) or (by_classifier in reading.vetoed and not reading.now):
-            return None
         # a few words ("ik", "haar katten", "ik, en haar buurman": answers inside a form) give the
-        # classifier little to go on: alone it must then be nearly sure ("bloed overal" 0.96,
+        # classifiers little to go on: alone they must then be nearly sure ("bloed overal" 0.96,
         # "ik" 0.88 on the model of December 2026); most short crises are the patterns' work
         short = sum(token.is_alpha for token in doc) < CLASSIFIER_MIN_WORDS or \
             sum(token.is_alpha and not token.is_stop for token in doc) < CLASSIFIER_MIN_CONTENT_WORDS
         needed = SHORT_MESSAGE_MIN_CONFIDENCE if short else self.min_confidence
-        if by_classifier and float(top.get("confidence", 0.0)) >= needed:
+        if by_classifier and float(top.get("confidence", 0.0)) >= needed and not self._silenced(reading, by_classifier) \
+                and (second is None or second[1] >= self.second_confirm):
             return by_classifier, False
+        # the past and "not" wordings are crude ("bloedt na een val" is now): nearly sure, the
+        # reader, which learned them from the near misses, outweighs them
+        if second is not None and second[0] and second[1] >= max(self.second_alone, needed) \
+                and (second[1] >= self.second_sure or not self._silenced(reading, second[0])):
+            return second[0], False
         return None
+
+    def _silenced(self, reading: Reading, category: str) -> bool:
+        """About the past, or the category's own "not" wording, and nothing says it is now."""
+        return self._ended(reading, category) or (category in reading.vetoed and not reading.now)

@@ -188,3 +188,43 @@ def test_the_classifier_alone_needs_more_certainty_on_a_few_words(nlp, rules, te
 ])
 def test_not_wording_in_another_clause_takes_nothing_back(nlp, rules, text: str, category: str) -> None:
     assert rules.decide(nlp(text)) == category
+
+
+def test_the_second_reader_confirms_or_adds(nlp, rules) -> None:
+    """Where no pattern matched: the intent classifier's crisis needs the second reader's
+    agreement; the reader alone counts from its own, higher threshold."""
+    doc = nlp("er is iets heel ergs gebeurd thuis")
+    classifier = [{"name": "crisis_abuse", "confidence": 0.8}]
+    assert rules.decide(doc, classifier, ("abuse", rules.second_confirm)) == "abuse"
+    assert rules.decide(doc, classifier, ("abuse", rules.second_confirm - 0.1)) is None
+    ordinary = [{"name": "ask_waiting", "confidence": 0.9}]
+    assert rules.decide(doc, ordinary, ("danger_home", rules.second_alone)) == "danger_home"
+    assert rules.decide(doc, ordinary, ("danger_home", rules.second_alone - 0.05)) is None
+    # about the past the reader must be nearly sure: the past wording is a crude sign
+    past = nlp("vorig jaar ging het heel erg mis met haar")
+    assert rules.decide(past, ordinary, ("medical", rules.second_alone)) is None
+    assert rules.decide(past, ordinary, ("medical", max(rules.second_sure, rules.second_alone))) == "medical"
+    # a pattern needs no reader
+    assert rules.decide(nlp("hij bloedt heel erg"), ordinary, ("medical", 0.0)) == "medical"
+
+
+@pytest.mark.parametrize("text, category", [
+    # the typo repair once read "water" as "later" (the past), which silenced the danger
+    ("het bad loopt over en het water staat bij het stopcontact", "danger_home"),
+    ("opa is bij het water gevallen en ligt op de grond", "medical"),
+])
+def test_what_silences_a_match_counts_only_as_typed(nlp, rules, text: str, category: str) -> None:
+    assert rules.decide(nlp(text)) == category
+
+
+def test_the_second_reader_learns_crises_apart_from_near_misses() -> None:
+    from nlp.crisis_reader import CrisisReader, development_examples
+
+    examples = development_examples()
+    assert len({c for _, c in examples}) == 7 and len(examples) > 2000
+    reader = CrisisReader.fit(examples + [("wat is een pgb", "none"), ("hoe vraag ik een indicatie aan", "none")])
+    category, crisis = reader.read("mijn oma ligt op de grond en bloedt uit haar hoofd")
+    assert category == "medical" and crisis > 0.9
+    assert reader.read("hoe lang is de wachtlijst voor een verpleeghuis")[1] < 0.2
+    again = CrisisReader.from_arrays(reader.arrays())  # stored as plain arrays, read back the same
+    assert again.read("hij slaat haar elke avond") == pytest.approx(reader.read("hij slaat haar elke avond"))
