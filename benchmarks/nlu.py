@@ -194,17 +194,17 @@ def fingerprint(pairs, test_sets: dict[str, list]) -> str:
     return digest.hexdigest()[:16]
 
 
-def save_default(runs: list[dict[str, Score]], data: str, seeds: int) -> None:
+def save_default(runs: list[dict[str, Score]], data: str, seeds: int, path: Path = DEFAULT_RECORD) -> None:
     record = {"data": data, "commit": commit(), "date": date.today().isoformat(), "seeds": seeds,
               "runs": [{key: vars(value) for key, value in run.items()} for run in runs]}
-    DEFAULT_RECORD.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def load_default(data: str) -> tuple[list[dict[str, Score]], dict] | None:
+def load_default(data: str, path: Path = DEFAULT_RECORD) -> tuple[list[dict[str, Score]], dict] | None:
     """The recorded default-pipeline runs, when they were made on these very data."""
-    if not DEFAULT_RECORD.exists():
+    if not path.exists():
         return None
-    record = json.loads(DEFAULT_RECORD.read_text(encoding="utf-8"))
+    record = json.loads(path.read_text(encoding="utf-8"))
     if record["data"] != data:
         return None
     return [{key: Score(**value) for key, value in run.items()} for run in record["runs"]], record
@@ -307,6 +307,11 @@ def main() -> None:
                              "0 reuses its record for the same data, or leaves it out)")
     parser.add_argument("--default-only", action="store_true",
                         help="train only the default pipeline and refresh its record")
+    parser.add_argument("--from-seed", type=int, default=1,
+                        help="with --default-only: the first seed to train (another process may train "
+                             "the others; its --record is then merged by hand)")
+    parser.add_argument("--record", type=Path, default=DEFAULT_RECORD,
+                        help="with --default-only: where the runs are kept")
     args = parser.parse_args()
     logging.getLogger("rasa").setLevel(logging.ERROR)
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a relative path
@@ -345,18 +350,18 @@ def main() -> None:
         else:  # DIET: one training per seed, the first seed's scores in the table
             if not reused:
                 # an interrupted --default-only run goes on from the seeds already recorded
-                recorded = load_default(data) if args.default_only else None
+                recorded = load_default(data, args.record) if args.default_only else None
                 runs = recorded[0][:args.seeds] if recorded else []
                 if runs:
                     print(f"  seeds 1-{len(runs)} recorded on these data; going on from seed {len(runs) + 1}",
                           flush=True)
                 with tempfile.TemporaryDirectory() as tmp:
-                    for seed in range(len(runs) + 1, args.seeds + 1):
+                    for seed in range(max(len(runs) + 1, args.from_seed), args.seeds + 1):
                         runs.append(held_out(seeded(config, seed, Path(tmp)), pairs, test_sets))
                         print(f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
                               flush=True)
                         if args.default_only:  # each seed is an hour: keep it at once
-                            save_default(runs, data, args.seeds)
+                            save_default(runs, data, args.seeds, args.record)
             results[name] = runs[0]
             seed_scores = {key: [run[key].macro_f1 for run in runs] for key in test_sets}
         print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
