@@ -69,12 +69,6 @@ def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: 
         dispatcher.utter_message(json_message=payload)
 
 
-# "nee" or "stop" inside a question about a refusal is no deny or stop: "en als ze nee zeggen",
-# "wat als het ciz het afwijst", "stel dat we het niet krijgen"
-REFUSAL_QUESTION = re.compile(r"\b(?:als|stel dat|wanneer)\b[^,.;!?]*\b(?:nee|afgewezen|afwijzen|afwijst|afgekeurd|"
-                              r"weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd))\b")
-
-
 # a relative named as the one who gives the care, not the one who gets it
 CARER_INTENTS = {"ask_pgb_family_pay", "ask_pgb_employer"}
 CARER_ROLE = re.compile(r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
@@ -207,8 +201,10 @@ class ActionAnswer(Action):
             entities = {**entities, "relatie": tracker.get_slot("relatie")}
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
-        if intent in ("deny", "stop") and REFUSAL_QUESTION.search(said):
-            intent = "ask_objection"  # "en als ze nee zeggen?" asks what to do after a refusal
+        # where the person stands is kept whatever this turn answers (also a "Bedoelt u...?")
+        stage = stage_of(message.get("text") or "") or tracker.get_slot("stage")
+        if stage:
+            about.append(SlotSet("stage", stage))
         choice = follow_up_choice(message.get("text") or "", intent, entities,
                                   content().topic_of(tracker.get_slot("last_answer")),
                                   message.get("intent_ranking") or [])
@@ -220,9 +216,6 @@ class ActionAnswer(Action):
             send(dispatcher, ask_back(opinion.intents))  # unsure: a click is cheaper than a wrong answer
             report(dispatcher, topic="ask_back")
             return [*about, SlotSet("offered_human", False)]
-        stage = stage_of(message.get("text") or "") or tracker.get_slot("stage")
-        if stage:
-            about.append(SlotSet("stage", stage))
         replies = without_repeat(choose_reply(intent, entities, relation, stage),
                                  previous_bot_texts(tracker.events), entities, relation)
         for reply in replies:
