@@ -37,7 +37,7 @@ def readings(texts: list[str]) -> dict[str, tuple]:
     seen: dict[str, tuple] = {}
     latest: list[tuple] = []
 
-    def record(self, messages):  # the text here is already normalised: keyed by what was sent
+    def record(self, messages):
         latest[:] = [(m.get(SPACY_DOCS[TEXT]), m.get(INTENT_RANKING_KEY) or []) for m in messages]
         return messages
 
