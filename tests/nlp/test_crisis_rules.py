@@ -47,6 +47,7 @@ def rules() -> CrisisRules:
     ("papa wordt morgen ontslagen uit het ziekenhuis en er is geen zorg", "care_loss"),
     ("de thuiszorg stopt per direct", "care_loss"),
     ("ik kan niet meer", "carer_exhaustion"),
+    ("ik wil gewoon dat het ophoudt", "suicide"),  # a worn-out carer, after "ik kan niet meer"
     ("ik ben op, ik doe dit al jaren alleen", "carer_exhaustion"),
 ])
 def test_crisis_phrasings_get_their_category(nlp, rules, text: str, category: str) -> None:
@@ -85,6 +86,7 @@ def test_a_categorys_own_not_wording_keeps_it_quiet(nlp, rules, text: str) -> No
     "ik kan niet meer inloggen op het portaal", "mijn zoon kan soms agressief zijn, welke woonvorm past",
     "valt dagbesteding onder de Wlz", "ik schrok me dood van de rekening", "de wachtlijst is lang",
     "mijn moeder slaat goed aan op de nieuwe medicijnen",
+    "ik wil dat het pgb stopt", "ik wil dat het stopt met de thuiszorg",
 ])
 def test_near_misses_get_their_ordinary_answer(nlp, rules, text: str) -> None:
     assert rules.decide(nlp(text)) is None
