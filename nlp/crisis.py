@@ -169,6 +169,7 @@ class CrisisRules:
         self.second_confirm = float(second.get("confirm", 0.5))
         self.second_alone = float(second.get("alone", 0.9))
         self.second_sure = float(second.get("sure", 1.01))
+        self.second_overruled = float(second.get("overruled", 1.01))
         self._matchers: dict[int, Matcher] = {}  # one per spaCy vocabulary
 
     def _matcher(self, doc: Doc) -> Matcher:
@@ -263,9 +264,13 @@ class CrisisRules:
         if by_classifier and float(top.get("confidence", 0.0)) >= needed and not self._silenced(reading, by_classifier) \
                 and (second is None or second[1] >= self.second_confirm):
             return by_classifier, False
-        # the past and "not" wordings are crude ("bloedt na een val" is now): nearly sure, the
-        # reader, which learned them from the near misses, outweighs them
-        if second is not None and second[0] and second[1] >= max(self.second_alone, needed) \
+        # the reader alone: never on a few words (it read "ik", a plan answer, as 0.9996 crisis),
+        # not where the intent classifier is sure of an ordinary question; the past and "not"
+        # wordings are crude ("bloedt na een val" is now): nearly sure, the reader, which learned
+        # them from the near misses, outweighs them
+        ordinary = float(top.get("confidence", 0.0)) if top and not by_classifier else 0.0
+        if second is not None and second[0] and not short and second[1] >= self.second_alone \
+                and ordinary < self.second_overruled \
                 and (second[1] >= self.second_sure or not self._silenced(reading, second[0])):
             return second[0], False
         return None

@@ -199,7 +199,7 @@ def test_the_second_reader_confirms_or_adds(nlp, rules) -> None:
     classifier = [{"name": "crisis_abuse", "confidence": 0.8}]
     assert rules.decide(doc, classifier, ("abuse", rules.second_confirm)) == "abuse"
     assert rules.decide(doc, classifier, ("abuse", rules.second_confirm - 0.1)) is None
-    ordinary = [{"name": "ask_waiting", "confidence": 0.9}]
+    ordinary = [{"name": "ask_waiting", "confidence": 0.5}]  # unsure of an ordinary intent
     assert rules.decide(doc, ordinary, ("danger_home", rules.second_alone)) == "danger_home"
     assert rules.decide(doc, ordinary, ("danger_home", rules.second_alone - 0.05)) is None
     # about the past the reader must be nearly sure: the past wording is a crude sign
@@ -230,3 +230,11 @@ def test_the_second_reader_learns_crises_apart_from_near_misses() -> None:
     assert reader.read("hoe lang is de wachtlijst voor een verpleeghuis")[1] < 0.2
     again = CrisisReader.from_arrays(reader.arrays())  # stored as plain arrays, read back the same
     assert again.read("hij slaat haar elke avond") == pytest.approx(reader.read("hij slaat haar elke avond"))
+
+
+def test_the_second_reader_alone_keeps_quiet_on_a_few_words_and_when_overruled(nlp, rules) -> None:
+    # answers inside the persoonlijk plan; the reader once read "ik" as 0.9996 crisis
+    assert rules.decide(nlp("ik"), [{"name": "inform", "confidence": 0.3}], ("carer_exhaustion", 0.9996)) is None
+    doc = nlp("wassen en aankleden, en ik ben bang dat ik val")
+    assert rules.decide(doc, [{"name": "inform", "confidence": 0.96}], ("carer_exhaustion", 0.92)) is None
+    assert rules.decide(doc, [{"name": "inform", "confidence": 0.5}], ("carer_exhaustion", 0.92)) == "carer_exhaustion"
