@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
 from actions.search import answer_search, second_opinion
-from actions.situation import stage_of
+from actions.situation import care_profile_code, stage_of
 from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
@@ -25,6 +25,8 @@ FLOW_STARTS = ("start_route_guide", "start_choice_aid", "start_pgb_check", "star
 # Client support is one intent; naming an independent organisation or OCO (the glossary
 # counts "onafhankelijk", "niet van het zorgkantoor" as that) gets the independent answer.
 INDEPENDENT_SUPPORT = {"oco", "mee", "zorgbelang"}
+# questions where a typed zorgprofiel code gets the text of that code (content/glossary.yml)
+CODE_INTENTS = {"ask_care_profile", "ask_term_meaning"}
 
 
 ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
@@ -216,8 +218,13 @@ class ActionAnswer(Action):
             send(dispatcher, ask_back(opinion.intents))  # unsure: a click is cheaper than a wrong answer
             report(dispatcher, topic="ask_back")
             return [*about, SlotSet("offered_human", False)]
-        replies = without_repeat(choose_reply(intent, entities, relation, stage),
-                                 previous_bot_texts(tracker.events), entities, relation)
+        # "mijn vader heeft een indicatie VG6": that code explained, not only its family
+        code = care_profile_code(message.get("text") or "") if intent in CODE_INTENTS else None
+        if code and content().term(f"zorgprofiel_{code}"):
+            replies = [content().explain_term(f"zorgprofiel_{code}")]
+        else:
+            replies = without_repeat(choose_reply(intent, entities, relation, stage),
+                                     previous_bot_texts(tracker.events), entities, relation)
         for reply in replies:
             send(dispatcher, reply)
         report(dispatcher, topic=intent)

@@ -56,3 +56,16 @@ def stage_of(text: str) -> str | None:
     if not found or HYPOTHETICAL.search(folded.split(",")[0]) and "?" in text:
         return None
     return max(found, key=ORDER.index)
+
+
+# a zorgprofiel code as people type it: "VV5", "vv 05", "5VV", "vg-7", "VV9b"
+CODE = re.compile(r"\b(?:(vv|vg|lvg)\s?-?0?(\d{1,2}b?)|(\d{1,2}b?)\s?-?(vv|vg|lvg))\b")
+
+
+def care_profile_code(text: str) -> str | None:
+    """The first zorgprofiel code in a message, normalised ("vv5", "vg7", "vv9b"), or None."""
+    found = CODE.search(fold(text))
+    if not found:
+        return None
+    letters, number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    return f"{letters}{number.lstrip('0')}"

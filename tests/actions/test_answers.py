@@ -553,3 +553,21 @@ def test_where_the_person_stands_is_kept_when_the_turn_asks_back() -> None:
     assert "Bedoelt u" in sent[0]["text"]
     assert {"event": "slot", "name": "stage", "value": "in_care"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events]
+
+
+@pytest.mark.parametrize("text, code", [("mijn vader heeft een indicatie VG6", "vg6"), ("wat is vv 05", "vv5"),
+                                        ("ze heeft 5VV gekregen", "vv5"), ("VV9b", "vv9b"), ("wat is een pgb", None)])
+def test_a_zorgprofiel_code_is_read_as_typed(text: str, code) -> None:
+    from actions.situation import care_profile_code
+
+    assert care_profile_code(text) == code
+
+
+def test_a_stated_code_is_explained_for_that_code() -> None:
+    message = {"intent": {"name": "ask_care_profile", "confidence": 0.9}, "text": "mijn vader heeft sinds kort vg6",
+               "entities": [{"entity": "sector", "value": "ghz"}],
+               "intent_ranking": [{"name": "ask_care_profile", "confidence": 0.9}]}
+    sent, events = answer_turn(message)
+    assert sent[0]["text"].startswith("VG6 is een zorgprofiel") and "gedrag" in sent[0]["text"]
+    assert {"event": "slot", "name": "last_answer", "value": "term:zorgprofiel_vg6"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
