@@ -212,7 +212,7 @@ def set_section(name: str, crisis, crisis_out, controls, control_out) -> tuple[l
         n = total[category] or 1
         lines.append(f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
                      f"{full[category] / n:.3f} | {right[category] / n:.3f} |")
-    lines += ["", f"Per state of the conversation: " + ", ".join(
+    lines += ["", "Per state of the conversation: " + ", ".join(
         f"{context} {by_context[context]['found']}/{by_context[context]['total']}" for context in SETUP) + ".", "",
         f"False alarms on its {len(controls)} near-miss controls (target: at most 1 %): whole crisis reply "
         f"{len(control_alarms)} ({len(control_alarms) / max(len(controls), 1):.1%}); safety check "

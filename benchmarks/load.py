@@ -25,7 +25,6 @@ import asyncio
 import os
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import threading

@@ -6,7 +6,6 @@ Screenshots go to artifacts/screenshots/ (not committed) so anyone can look.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
