@@ -49,7 +49,7 @@ OWN_TOPIC = re.compile(r"\b(?:(?:als|wanneer|zodra) (?:het|ze|zij|hij|ik|je|we|w
 MAX_WORDS = 14
 # the intents a next-step question was read as (December 2026 development dialogues), and
 # the classifier's doubt: below this confidence any intent gives way
-GENERIC_INTENTS = frozenset({"help", "restart", "tell_more", "ask_route", "nlu_fallback", "affirm", "deny",
+GENERIC_INTENTS = frozenset({"help", "restart", "tell_more", "ask_route", "nlu_fallback", "affirm", "deny", "inform",
                              "greet", "thank", "out_of_scope", "where_was_i", "stop"})
 UNSURE = 0.6
 INTENT_NAME = "next_step"

@@ -53,3 +53,8 @@ def test_the_component_overrides_only_generic_or_unsure_readings() -> None:
 def test_a_question_about_the_steps_of_the_route_is_no_next_step_question() -> None:
     assert not is_next_step_question("welke stappen zijn er om zorg uit de wlz te krijgen")
     assert is_next_step_question("welke stap komt nu")
+
+
+def test_a_refusal_question_read_as_a_form_answer_is_still_a_refusal_question() -> None:
+    # "en als ze daar geen plek hebben" was read as inform (0.81) and got "niet goed begrepen"
+    assert read("en als ze daar geen plek hebben", "inform", 0.81) == "ask_mediation"
