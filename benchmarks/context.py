@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import run_all  # noqa: E402
 
+from actions.situation import ORDER  # noqa: E402
 from benchmarks.provenance import commit  # noqa: E402
 
 PORTS = {"actions": 26155, "rasa": 26105, "web": 28200}
@@ -55,8 +56,7 @@ def answer_intents() -> dict[str, str]:
     """Answer id -> the intent whose button leads to it (for "asked back with the right topic")."""
     answers = yaml.safe_load((ROOT / "content" / "answers.yml").read_text(encoding="utf-8"))["answers"]
     intents = {a["id"]: a["intent"] for a in answers}
-    intents.update({f"stage:{stage}": "next_step" for stage in
-                    ("orienting", "applying", "indicated", "waiting", "in_care")})
+    intents.update({f"stage:{stage}": "next_step" for stage in ("orienting", *ORDER)})
     return intents
 
 
