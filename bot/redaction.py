@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import spacy
+import yaml
 from spacy.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ RELATIVES = ["moeder", "vader", "man", "vrouw", "partner", "zus", "broer", "oma"
              "tante", "oom", "buurvrouw", "buurman", "schoonmoeder", "schoonvader", "vriendin", "vriend",
              "kleinzoon", "kleindochter", "mama", "papa", "moeke", "pa", "ma"]
 NAME_TRIGGERS = [["ik", "heet"], ["mijn", "naam", "is"], ["ik", "ben"], ["naam", ":"], ["naam"],
-                 ["zij", "heet"], ["hij", "heet"], ["ze", "heet"],
+                 ["zij", "heet"], ["hij", "heet"], ["ze", "heet"], ["heet"],
                  *[["mijn", relative, "heet"] for relative in RELATIVES]]
 # "mijn moeder Jannie de Vries woont ...": a capitalised word right after a relative is a name
 RELATIVE_NAME = [["mijn", relative] for relative in RELATIVES]
@@ -52,8 +53,9 @@ def _closing_names_someone(words: str) -> bool:
     if not parts or parts[0].lower() in CLOSING_NOT_NAMES:
         return False
     lists = name_lists()
+    # "de kinderen": a particle alone is no evidence ("De" is a listed surname)
     return any(w[:1].isupper() or w.strip(".").title() in lists.first or w.strip(".").title() in lists.surnames
-               for w in parts)
+               or re.fullmatch(r"(?:[a-z]\.)+", w) for w in parts if w.lower() not in PARTICLES)
 # "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
 # tussenvoegsels in Dutch surnames: "Jan de Vries", "Anne van der Berg"
 PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du", "el"]
@@ -68,8 +70,10 @@ NOT_NAME_ENDINGS = ("aans", "aanse", "ees", "eese", "isch", "ische", "iaan", "ia
                     "aams", "aamse", "ools", "oolse", "eens", "eense", "aars", "aarse", "ts", "tse", "ers", "erse",
                     "ws", "wse", "ngs", "ngse")
 
-# service numbers of organisations are no personal data ("0800-2000", "0900-1234567")
+# service numbers of organisations are no personal data ("0800-2000", "0900-1234567"); 088 is
+# the range for companies and agencies ("CIZ: 088 789 10 00"), checked in _organisation_number
 SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)")
+COMPANY_NUMBER = re.compile(r"^\(?0\)?\s*88")
 MOBILE = re.compile(r"^(?:\(?0\)?\s*6|\+31\s*(?:\(0\))?\s*6|0031\s*6)")
 # a number right after an organisation is that organisation's ("de SVB gebeld op 030 264 82 00"),
 # unless the writer says it is theirs ("bel mij", "mijn nummer")
@@ -306,6 +310,8 @@ def _organisation_number(text: str, match: re.Match) -> bool:
     if MOBILE.match(number):
         return False
     before = text[max(0, match.start() - 30):match.start()]
+    if COMPANY_NUMBER.match(number):  # an agency's, unless the writer says it is theirs ("mij op het werk")
+        return not PERSONAL.search(before)
     found = list(ORGANISATION.finditer(before))
     return bool(found) and not PERSONAL.search(before[found[-1].end():])
 
@@ -335,6 +341,8 @@ def _token_spans(text: str) -> list[Span]:
         doc = nlp.make_doc(text)
         matches = matcher(doc)
     spans = _listed_names(doc)
+    words = [t for t in doc if t.is_alpha and len(t) > 2]
+    title_case = len(words) >= 4 and sum(t.is_title for t in words) >= 0.7 * len(words)
     for match_id, start, end in matches:
         label = nlp.vocab.strings[match_id]
         # a name: keep the trigger words, redact what follows
@@ -344,6 +352,8 @@ def _token_spans(text: str) -> list[Span]:
             continue  # "ik ben gisteren gevallen en ...": only a pair that ends the clause is a name
         if end - start - trigger_length == 1 and first.lower_.endswith(NOT_NAME_ENDINGS):
             continue  # "ik ben Marokkaans"
+        if title_case and label.startswith("NAAM_mijn_") and not _listed(first):
+            continue  # "Mijn Moeder Woont Thuis": every word capitalised, so capitals say nothing
         spans.append(Span(first.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM"))
     return spans
 
@@ -352,13 +362,18 @@ TITLES = {"mevrouw", "mevr", "mw", "meneer", "mr", "dhr", "heer", "dokter", "dr"
 # a capitalised word after these is the name of a care home or a place, not of a person
 # ("verpleeghuis De Linde", "Sint Jozef")
 PLACE_BEFORE = {"de", "het", "sint", "st", "verpleeghuis", "zorgcentrum", "woonzorgcentrum", "zorggroep", "locatie",
-                "huize", "kliniek", "ziekenhuis", "stichting", "woongroep"}
+                "huize", "kliniek", "ziekenhuis", "stichting", "woongroep",
+                # homes and streets named after royals ("woonzorgcentrum Prinses Beatrix")
+                "prinses", "prins", "koningin", "koning", "graaf", "gravin", "hertog", "hertogin"}
 # words in the first-name list that people also type as words (English and Dutch), measured on
 # the training data and the content: typed in lower case they are no name
 WORDS_NOT_NAMES = {"can", "ken", "brand", "brandt", "skip", "hee", "erin", "hai", "has", "deny", "adem", "lei",
                    "meta", "watte", "just", "take", "france", "frans", "ouwe", "line", "ran", "may", "done",
                    "kader", "roos", "tan", "mee", "bes", "hoop", "lief", "rob", "tia", "jip", "joke", "will",
-                   "mag", "bart", "fleur", "bo", "ad", "el", "mo", "ben", "jet", "kim", "max", "mees"}
+                   "mag", "bart", "fleur", "bo", "ad", "el", "mo", "ben", "jet", "kim", "max", "mees", "hang"}
+# a first name followed by one of these names a home or a place: "Maria Oord", "Johannes Hospitium"
+PLACE_AFTER = {"oord", "hospitium", "hospice", "hof", "huis", "stede", "hoeve", "hove", "borg", "heem", "state",
+               "staete", "paviljoen", "kliniek", "kerk", "parochie", "school", "stichting"}
 # sayings with a first name in them: "jan en alleman", "jan modaal"
 # after "meneer van de": a place or a role, not a surname
 NOT_SURNAMES = {"balie", "administratie", "planning", "thuiszorg", "wijkteam", "dagbesteding", "zorg", "team",
@@ -367,6 +382,38 @@ NOT_SURNAMES = {"balie", "administratie", "planning", "thuiszorg", "wijkteam", "
                 "nacht", "dag", "ochtend", "middag", "week", "straat", "flat", "verdieping", "lift"}
 NAME_SAYINGS = re.compile(r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b", re.IGNORECASE)
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
+
+
+HYPHEN_PARTICLES = tuple(f"-{p}" for p in ("de", "van", "der", "den", "ter", "ten", "in", "op"))
+
+
+@lru_cache(maxsize=1)
+def care_providers() -> re.Pattern | None:
+    """The names in content/care_providers.yml, as one case-insensitive pattern."""
+    path = Path(__file__).resolve().parent.parent / "content" / "care_providers.yml"
+    try:
+        names = yaml.safe_load(path.read_text(encoding="utf-8")).get("aanbieders") or []
+    except (OSError, yaml.YAMLError, AttributeError):
+        log.warning("content/care_providers.yml could not be read: care providers' names may be hidden")
+        return None
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(str(n)) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _in_any(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _listed(token) -> bool:
+    lists = name_lists()
+    return token.text.title() in lists.first or token.text.title() in lists.surnames
+
+
+def _capitalised(token) -> bool:
+    """A capitalised word, maybe hyphenated ("Oosterhuis-de", "Anne-Marie")."""
+    return token.is_title or (token.text[:1].isupper() and token.text[1:2].islower() and _wordlike(token))
 
 
 def _wordlike(token) -> bool:
@@ -401,6 +448,8 @@ def _listed_names(doc) -> list[Span]:
         return []
     stop_words = _nlp()[0].Defaults.stop_words
     not_name = NOT_NAMES | lists.common | stop_words
+    pattern = care_providers()
+    providers = [m.span() for m in pattern.finditer(doc.text)] if pattern else []
     spans = []
     index = 0
     while index < len(doc):
@@ -424,10 +473,18 @@ def _listed_names(doc) -> list[Span]:
                 and token.text.title() in lists.first and token.lower_ not in stop_words \
                 and token.lower_ not in NOT_NAMES:
             lower = True
-        initials = bool(INITIALS.match(token.text)) and index + 1 < len(doc) and doc[index + 1].is_title \
-            and doc[index + 1].lower_ not in not_name
-        starts = lower or initials or token.is_title and token.lower_ not in not_name and before not in PLACE_BEFORE and (
-            token.text in lists.first or (after_title and (token.text in lists.surnames or token.is_title)))
+        # "P. de Haan", "M. van Rijn": initials, maybe particles, then a capitalised surname
+        initials = bool(INITIALS.match(token.text)) and index + 1 < len(doc) and (
+            _capitalised(doc[index + 1]) and doc[index + 1].lower_ not in not_name
+            or doc[index + 1].lower_ in PARTICLES and any(_capitalised(t) for t in doc[index + 2:index + 4]))
+        # after a title any capitalised word is a surname, also one that is a word ("meneer Bos",
+        # "mevrouw Koning"); elsewhere a listed first name that is no common word
+        starts = lower or initials or _capitalised(token) and before not in PLACE_BEFORE and (
+            after_title or token.lower_ not in not_name and token.text in lists.first)
+        # "op de wachtlijst bij Laurens", "het Dr. Sarphatihuis"; but "mijn zoon Laurens"
+        provider = next((start for start, end in providers if start <= token.idx < end), None)
+        if starts and provider is not None and (provider < token.idx or not (after_title or before in RELATIVE_WORDS)):
+            starts = False
         if after_title and token.lower_ in PARTICLES:
             starts = any(t.is_title for t in doc[index + 1:index + 4]) or _lower_surname(doc, index, lists)
             lower = starts and not any(t.is_title for t in doc[index + 1:index + 4])
@@ -450,8 +507,11 @@ def _listed_names(doc) -> list[Span]:
                     and following.lower_ not in POSSESSIVES:  # "de iris van zijn oog"
                 end += 1
                 surname_done = True
-            elif following.is_title and (following.lower_ not in not_name or surname):
-                end += 1
+            elif _capitalised(following) and (following.lower_ not in not_name or surname
+                                               or doc[end - 1].lower_ in PARTICLES):
+                end += 1  # after particles a capitalised word is the surname: "van der Meer", "de Wit"
+            elif doc[end - 1].text.lower().endswith(HYPHEN_PARTICLES) and following.is_alpha:
+                end += 1  # "bakker-de ruiter", "Brouwer-van Vliet"
             elif lower and not surname_done and following.is_lower and _wordlike(following) \
                     and following.lower_ not in WORDS_NOT_NAMES and following.lower_ not in stop_words \
                     and following.lower_ not in NOT_NAMES \
@@ -462,6 +522,11 @@ def _listed_names(doc) -> list[Span]:
                 break
         while end > index + 1 and doc[end - 1].lower_ in PARTICLES:
             end -= 1
+        # ("willem van 't hof" is a surname: after particles the word is one)
+        if doc[end - 1].lower_ in PLACE_AFTER and doc[end - 2].lower_ not in PARTICLES \
+                or end < len(doc) and doc[end].lower_ in PLACE_AFTER:
+            index = end
+            continue
         span = Span(token.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM")
         if not any(m.start() <= span.start < m.end() for m in NAME_SAYINGS.finditer(doc.text)):
             spans.append(span)
@@ -487,6 +552,7 @@ def find_pii(text: str) -> list[Span]:
 def warm_up() -> None:
     """Build the pipeline and read the name lists now, not on the first citizen's message."""
     redact("Ik heet Jan de Vries.")
+    care_providers()
 
 
 def redact(text: str) -> str:

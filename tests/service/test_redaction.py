@@ -217,3 +217,28 @@ def test_listed_first_names_and_titles(text: str, expected: str) -> None:
 ])
 def test_lower_case_names_postcodes_and_where_they_meet(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a capitalised word after a title is a surname, also where it is a word too
+    ("ik bel namens meneer Visser", "ik bel namens meneer [NAAM]"),
+    ("mevrouw Smid heeft vv6", "mevrouw [NAAM] heeft vv6"),
+    # initials, particles and a surname that is a word ("meer"), and double-barrelled names
+    ("t.n.v. A. de Groot graag", "t.n.v. [NAAM] graag"),
+    ("mijn opa Gerrit van der Meer heeft vv5", "mijn opa [NAAM] heeft vv5"),
+    ("ze heet aaltje mulder-van dijk", "ze heet [NAAM]"),
+    ("mijn tante heet Wilma Haverkamp-de Jong", "mijn tante heet [NAAM]"),
+    # care providers and homes are no people; a name after a relative still is one
+    ("staat u al op de wachtlijst bij Laurens of Aafje?", "staat u al op de wachtlijst bij Laurens of Aafje?"),
+    ("mijn zoon Laurens helpt mij", "mijn zoon [NAAM] helpt mij"),
+    ("woonzorgcentrum Prinses Margriet heeft plek", "woonzorgcentrum Prinses Margriet heeft plek"),
+    ("is Maria Oord een verpleeghuis", "is Maria Oord een verpleeghuis"),
+    # an agency's 088 number is no personal data; someone's own work number is
+    ("het CIZ heeft nummer 088 789 10 00", "het CIZ heeft nummer 088 789 10 00"),
+    ("u kunt mij bellen op mijn werk: 088-2468135", "u kunt mij bellen op mijn werk: [TELEFOON]"),
+    # every word capitalised says nothing about names
+    ("Mijn Vader Heeft Hulp Nodig Bij Het Wassen", "Mijn Vader Heeft Hulp Nodig Bij Het Wassen"),
+    ("groeten, de buren", "groeten, de buren"),
+])
+def test_surnames_providers_and_company_numbers(text: str, expected: str) -> None:
+    assert redact(text) == expected
