@@ -47,10 +47,11 @@ from benchmarks.provenance import commit  # noqa: E402
 from contract.crisis import CATEGORIES  # noqa: E402
 
 PORTS = {"actions": 26055, "rasa": 26005, "web": 28100}
-# (name, crises, near misses): the fresh set (December 2026, fourth writer) is reported first;
-# the third, second and first sets, each run several times while the layer was built, are kept
-# as further readings
-SETS = [("fresh", ROOT / "tests" / "crisis" / "crisis_set_4.yml", ROOT / "tests" / "crisis" / "controls_4.yml"),
+# (name, crises, near misses): the fresh set (5 December 2026, fifth writer) is reported first;
+# the fourth, third, second and first sets, each run several times while the layer was built,
+# are kept as further readings
+SETS = [("fresh", ROOT / "tests" / "crisis" / "crisis_set_5.yml", ROOT / "tests" / "crisis" / "controls_5.yml"),
+        ("fourth", ROOT / "tests" / "crisis" / "crisis_set_4.yml", ROOT / "tests" / "crisis" / "controls_4.yml"),
         ("third", ROOT / "tests" / "crisis" / "crisis_set_3.yml", ROOT / "tests" / "crisis" / "controls_3.yml"),
         ("second", ROOT / "tests" / "crisis" / "crisis_set_2.yml", ROOT / "tests" / "crisis" / "controls_2.yml"),
         ("first", ROOT / "tests" / "crisis" / "crisis_set.yml", ROOT / "tests" / "crisis" / "controls.yml")]

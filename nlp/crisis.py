@@ -145,7 +145,7 @@ SHORT_MESSAGE_MIN_CONFIDENCE = 0.95
 
 
 # sections that take a match back: matched on the words as typed only
-SILENCERS = frozenset({"past", "recent_past", "background", "idioms", *(f"not_{c}" for c in CATEGORIES)})
+SILENCERS = frozenset({"past", "recent_past", "closings", "background", "idioms", *(f"not_{c}" for c in CATEGORIES)})
 CLAUSE_BREAKS = {",", ".", ";", ":", "?", "!", "\n"}
 
 
@@ -180,7 +180,7 @@ class CrisisRules:
             lemmas = dictionary_forms()
             sections = {**{c: self.rules["categories"][c] for c in CATEGORIES},
                         **{name: self.rules.get(name, [])
-                           for name in ("past", "recent_past", "background", "now", "present", "idioms")},
+                           for name in ("past", "recent_past", "closings", "background", "now", "present", "idioms")},
                         **{f"not_{c}": (self.rules.get("not") or {}).get(c, []) for c in CATEGORIES}}
             for label, patterns in sections.items():
                 # "!" marks a weak pattern, "$" one whose match must end a clause
@@ -215,7 +215,9 @@ class CrisisRules:
                        weak=frozenset(c for c in CATEGORIES if c + "!" in labels),
                        past="past" in labels, background="background" in labels, idiom="idioms" in labels,
                        now="now" in labels or ("present" in labels and not {"past", "recent_past"} & labels),
-                       recent="recent_past" in labels,
+                       # a thank-you ends most matches too, but not a farewell ("dit is mijn
+                       # laatste bericht, bedankt voor de hulp") or abuse
+                       recent="recent_past" in labels or "closings" in labels,
                        recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()),
                        vetoed=vetoed)
 
