@@ -19,6 +19,8 @@ import time
 from collections import OrderedDict, defaultdict, deque
 from typing import Any, AsyncIterator, Awaitable, Callable
 
+from bot.stream_tickets import channel_key
+
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
@@ -195,7 +197,12 @@ def make_hub(redis_url: str = ""):
 
 
 def citizen_channel(conversation_id: str) -> str:
-    return f"citizen:{conversation_id}"
+    return citizen_channel_of(channel_key(conversation_id))
+
+
+def citizen_channel_of(key: str) -> str:
+    """The citizen's channel by the key a stream ticket names (bot/stream_tickets.py)."""
+    return f"citizen:{key}"
 
 
 def staff_channel(conversation_id: str) -> str:

@@ -25,7 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import internal
-from bot.live import StreamCap, citizen_channel, last_event_id, make_hub, staff_channel
+from bot.live import StreamCap, citizen_channel_of, last_event_id, make_hub, staff_channel
+from bot.stream_tickets import TICKET_SECONDS, StreamTickets
 from bot.staff import api as staff_api
 from bot.staff import admin, insights
 from bot.staff.admin import effective_settings, file_settings
@@ -37,7 +38,8 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.ratelimit import make_limiter
 from bot.turns import TurnBusy, TurnLocks
 from bot.redaction import redact, warm_up as warm_up_redaction
-from bot.schemas import Button, ChatMessage, ChatRequest, ChatResponse, messages_from_rasa
+from bot.schemas import (Button, ChatMessage, ChatRequest, ChatResponse, ConversationRef, StreamTicket,
+                         messages_from_rasa)
 from bot.settings import Settings, get_settings
 from bot.store.database import make_engine, migrate, session_factory
 from bot.store.models import Conversation, Handoff, Message, Plan, StaffUser
@@ -113,13 +115,14 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.state.settings = settings
     app.state.live = make_hub(settings.redis_url)
     app.state.streams = StreamCap(settings.max_streams_per_client)
+    app.state.tickets = StreamTickets(settings.stream_secret)
     app.state.limiter = make_limiter(settings.redis_url)
     app.state.turns = TurnLocks(settings.redis_url)
     if settings.widget_origin_list:
         # the widget on the zorgkantoor's own site talks to this service: allow exactly those sites,
         # without cookies (the chat needs none; the staff portal's cookies stay same-site)
         app.add_middleware(CORSMiddleware, allow_origins=settings.widget_origin_list, allow_credentials=False,
-                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type"], max_age=600)
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
 
     @app.exception_handler(DutchError)
     async def dutch_error(request: Request, error: DutchError) -> JSONResponse:
@@ -296,12 +299,11 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             session.commit()
             return mode, message_id, expired, live_handoff if mode == "human" else None
 
-    @app.delete("/api/chat/{conversation_id}")
-    async def erase_chat(conversation_id: str, request: Request) -> dict:
+    @app.post("/api/chat/erase")
+    async def erase_chat(body: ConversationRef, request: Request) -> dict:
         """The citizen wipes their conversation ("Wis dit gesprek"): messages, handoffs, plan and
-        Rasa's record. Knowing the id is the credential, as for the event stream."""
-        if len(conversation_id) > 64:
-            raise DutchError(404, "Dit gesprek bestaat niet.")
+        Rasa's record. Knowing the id is the credential; it travels in the body, not the URL."""
+        conversation_id = body.conversation_id
 
         def wipe() -> None:
             with request.app.state.sessions() as session:
@@ -315,27 +317,36 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             raise DutchError(503, "Wissen lukt nu niet. Er is niets gewist. Probeer het later nog eens.")
         return {"deleted": True}
 
-    @app.get("/api/chat/{conversation_id}/events", include_in_schema=False)
-    async def citizen_events(conversation_id: str, request: Request) -> StreamingResponse:
-        """Messages from an adviser during a live takeover, and switches between bot and person."""
-        if len(conversation_id) > 64:
-            raise DutchError(404, "Dit gesprek bestaat niet.")
+    @app.post("/api/chat/events/ticket", response_model=StreamTicket, include_in_schema=False)
+    async def citizen_events_ticket(body: ConversationRef, request: Request) -> StreamTicket | Response:
+        """A one-minute ticket to open the live stream (bot/stream_tickets.py)."""
         # a stream only where an adviser can join: after a handoff that is still open. Without
-        # one, 204 tells the browser to stop reconnecting (review, High 2)
+        # one, 204 tells the widget not to listen (review, High 2)
         try:
-            live = await run_in_threadpool(may_go_live, request, conversation_id)
-        except SQLAlchemyError:  # not "no": the browser retries a 503, but stops for good on a 204
+            live = await run_in_threadpool(may_go_live, request, body.conversation_id)
+        except SQLAlchemyError:
             raise DutchError(503, "Dit gesprek is even niet bereikbaar. Probeer het zo opnieuw.",
                              headers={"Retry-After": "10"})
         if not live:
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
+        return StreamTicket(ticket=request.app.state.tickets.issue(body.conversation_id),
+                            expires_in=TICKET_SECONDS)
+
+    @app.get("/api/chat/events", include_in_schema=False)
+    async def citizen_events(request: Request, ticket: str = "", last: int = 0) -> StreamingResponse:
+        """Messages from an adviser during a live takeover, and switches between bot and person.
+        `last`: the last event the widget saw, when it opens a new stream with a new ticket (a
+        browser reconnecting on its own sends Last-Event-ID)."""
+        channel = request.app.state.tickets.open(ticket)
+        if channel is None:  # any status but 200 stops the browser; the widget asks a new ticket
+            raise DutchError(401, "Deze verbinding is verlopen. Vraag een nieuwe aan.")
         key = client_key(request, settings.trusted_proxies)
         streams = request.app.state.streams
         if not streams.acquire(key):
             raise DutchError(429, "Dit gesprek staat in te veel vensters open. Sluit er een paar en "
                                   "laad de pagina opnieuw.", headers={"Retry-After": "30"})
-        stream = request.app.state.live.stream(citizen_channel(conversation_id),
-                                               last_event_id(request.headers.get("last-event-id")))
+        stream = request.app.state.live.stream(
+            citizen_channel_of(channel), max(last_event_id(request.headers.get("last-event-id")), max(last, 0)))
         return StreamingResponse(streams.guard(key, stream), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store"})
 

@@ -14,6 +14,16 @@ class ChatRequest(BaseModel):
     message: str
 
 
+class ConversationRef(BaseModel):
+    """A conversation named in a request body, never in a URL (URLs end up in logs)."""
+    conversation_id: str = Field(..., max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class StreamTicket(BaseModel):
+    ticket: str
+    expires_in: int
+
+
 class Button(BaseModel):
     title: str
     payload: str

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # reverse proxies whose X-Forwarded-For is believed (comma-separated CIDR ranges); empty: none,
     # every request counts for the address that connects (bot/clients.py)
     trusted_proxies: str = ""
+    # signs the one-minute tickets that open a citizen's live stream (bot/stream_tickets.py);
+    # give every web process the same value. Empty: a random key per process (one process only)
+    stream_secret: str = ""
     # open live-event streams per client address and web process (one per open chat window)
     max_streams_per_client: int = Field(8, ge=1)
     # shared rate-limit counts for several web processes; empty: counted in this process

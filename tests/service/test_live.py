@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from bot.live import LiveHub, RedisLiveHub, StreamCap
+from bot.live import LiveHub, RedisLiveHub, StreamCap, citizen_channel, citizen_channel_of
+from bot.stream_tickets import StreamTickets
 
 
 async def take(stream, count: int) -> list[dict]:
@@ -89,3 +90,21 @@ def test_one_address_opens_a_limited_number_of_streams() -> None:
     assert cap.acquire("198.51.100.1")  # another citizen is not affected
     cap.release("203.0.113.7")
     assert cap.acquire("203.0.113.7")
+
+
+def test_a_stream_ticket_opens_its_conversations_channel_and_nothing_else() -> None:
+    tickets = StreamTickets("gedeeld geheim")
+    conversation = str(uuid.uuid4())
+    ticket = tickets.issue(conversation, now=1_000_000)
+    assert conversation not in ticket and conversation.replace("-", "") not in ticket  # URLs end up in logs
+    assert citizen_channel_of(tickets.open(ticket, now=1_000_030)) == citizen_channel(conversation)
+    # another web process with the same secret accepts it; one with another secret does not
+    assert StreamTickets("gedeeld geheim").open(ticket, now=1_000_030) is not None
+    assert StreamTickets("ander geheim").open(ticket, now=1_000_030) is None
+    assert tickets.open(ticket, now=1_000_061) is None  # a minute later it has expired
+    key, expires, signature = ticket.split(".")
+    assert tickets.open(f"{key}.{int(expires) + 3600}.{signature}", now=1_000_030) is None  # no stretching
+    other = tickets.issue(str(uuid.uuid4()), now=1_000_000).split(".")[0]
+    assert tickets.open(f"{other}.{expires}.{signature}", now=1_000_030) is None  # no other chat
+    for odd in ("", "x", "a.b.c", "../../etc", "x" * 500, f"{key}.{expires}"):
+        assert tickets.open(odd, now=1_000_030) is None

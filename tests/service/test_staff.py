@@ -555,7 +555,7 @@ def test_a_citizen_wipes_their_conversation_without_a_reference(app_client: Test
     app_client.post("/internal/plans", json=plan_body(conversation), headers=AUTH)
     new_handoff(app_client, conversation)
     app_client.app.state.settings.rasa_tracker_db_url = tracker.url
-    assert app_client.delete(f"/api/chat/{conversation}").json() == {"deleted": True}
+    assert app_client.post("/api/chat/erase", json={"conversation_id": conversation}).json() == {"deleted": True}
     with sessions(app_client) as session:
         assert session.get(Conversation, conversation) is None
         assert session.scalars(select(Plan)).all() == [] and session.scalars(select(Handoff)).all() == []
@@ -565,7 +565,7 @@ def test_a_citizen_wipes_their_conversation_without_a_reference(app_client: Test
 def test_wiping_fails_whole_when_rasas_record_cannot_be_reached(app_client: TestClient, tmp_path) -> None:
     app_client.post("/api/chat", json={"conversation_id": "conv-keep", "message": "hallo"})
     app_client.app.state.settings.rasa_tracker_db_url = f"sqlite:///{tmp_path / 'leeg.db'}"
-    refused = app_client.delete("/api/chat/conv-keep")
+    refused = app_client.post("/api/chat/erase", json={"conversation_id": "conv-keep"})
     assert refused.status_code == 503 and refused.json()["detail"] == (
         "Wissen lukt nu niet. Er is niets gewist. Probeer het later nog eens.")
     with sessions(app_client) as session:

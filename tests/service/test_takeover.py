@@ -93,6 +93,13 @@ def listen(url: str, cookies: dict | None = None) -> tuple[queue.Queue, threadin
     return events, connected
 
 
+def citizen_stream(base: str, conversation: str) -> str:
+    """The URL of a citizen's live stream: a one-minute ticket, no conversation id."""
+    response = httpx.post(f"{base}/api/chat/events/ticket", json={"conversation_id": conversation}, timeout=5)
+    assert response.status_code == 200, response.text
+    return f"{base}/api/chat/events?ticket={response.json()['ticket']}"
+
+
 def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
     base, app, rasa = server
     citizen = httpx.Client(base_url=base, timeout=5)
@@ -110,7 +117,7 @@ def test_adviser_takes_over_exchanges_messages_and_hands_back(server) -> None:
     csrf = {"X-CSRF-Token": staff.post("/staff/api/login", json={"username": "anne", "password": PASSWORD})
             .json()["csrf_token"]}
 
-    to_citizen, _ = listen(f"{base}/api/chat/{conversation}/events")
+    to_citizen, _ = listen(citizen_stream(base, conversation))
     # no listening in before taking over: the live chat belongs to whoever took it over
     early = staff.get(f"/staff/api/handoffs/{reference}/events")
     assert early.status_code == 409 and early.json()["detail"] == "Neem het gesprek eerst over."
@@ -182,10 +189,31 @@ def test_no_event_stream_before_an_adviser_can_join(server) -> None:
     citizen = httpx.Client(base_url=base, timeout=5)
     first = citizen.post("/api/chat", json={"message": "Hallo"}).json()
     assert first["live"] is False
-    assert citizen.get(f"/api/chat/{first['conversation_id']}/events").status_code == 204
-    assert citizen.get(f"/api/chat/{uuid.uuid4().hex}/events").status_code == 204
+    ticket = "/api/chat/events/ticket"
+    assert citizen.post(ticket, json={"conversation_id": first["conversation_id"]}).status_code == 204
+    assert citizen.post(ticket, json={"conversation_id": uuid.uuid4().hex}).status_code == 204
     _, conversation, _ = chat_with_handoff(base, "k-live")
-    listen(f"{base}/api/chat/{conversation}/events")  # asserts the stream is open
+    listen(citizen_stream(base, conversation))  # asserts the stream is open
+
+
+def test_the_stream_needs_a_fresh_ticket_and_replays_what_a_new_one_missed(server) -> None:
+    """The conversation id never stands in the stream's URL; a ticket does, for a minute. A
+    widget that opens a new stream with a new ticket says which event it saw last."""
+    base, app, _ = server
+    citizen, conversation, reference = chat_with_handoff(base, "k-ticket")
+    url = citizen_stream(base, conversation)
+    assert conversation not in url
+    for bad in (f"{base}/api/chat/events", f"{base}/api/chat/events?ticket=abc.123.def",
+                f"{base}/api/chat/events?ticket={app.state.tickets.issue(conversation, now=time.time() - 120)}"):
+        refused = httpx.get(bad, timeout=5)
+        assert refused.status_code == 401 and refused.json()["detail"] == (
+            "Deze verbinding is verlopen. Vraag een nieuwe aan.")
+    staff, csrf = signed_in_adviser(app, base, "anne")
+    staff.post(f"/staff/api/handoffs/{reference}/takeover", headers=csrf)
+    staff.post(f"/staff/api/handoffs/{reference}/messages", json={"text": "Bent u er nog?"}, headers=csrf)
+    # the widget saw the first event (the adviser joining), then its stream broke
+    replayed, _ = listen(citizen_stream(base, conversation) + "&last=1")
+    assert replayed.get(timeout=5) == {"mode": "human", "sender": "staff", "text": "Bent u er nog?"}
 
 
 def test_one_address_cannot_open_event_streams_without_end(server) -> None:
@@ -193,8 +221,8 @@ def test_one_address_cannot_open_event_streams_without_end(server) -> None:
     limit = app.state.settings.max_streams_per_client
     _, conversation, _ = chat_with_handoff(base, "k-cap")
     for _ in range(limit):
-        listen(f"{base}/api/chat/{conversation}/events")
-    refused = httpx.get(f"{base}/api/chat/{conversation}/events", timeout=5)
+        listen(citizen_stream(base, conversation))
+    refused = httpx.get(citizen_stream(base, conversation), timeout=5)
     assert refused.status_code == 429 and "te veel vensters" in refused.json()["detail"]
 
 

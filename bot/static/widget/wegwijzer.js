@@ -309,18 +309,43 @@
     });
   };
 
-  // Staff messages during a live takeover arrive by Server-Sent Events.
+  // Staff messages during a live takeover arrive by Server-Sent Events. The conversation id
+  // never goes in a URL (URLs end up in logs): it is posted for a one-minute ticket that opens
+  // the stream. When the browser cannot reconnect with an expired ticket, ask a new one and
+  // say which event came last, so nothing is missed.
   Widget.prototype.listen = function () {
-    if (!this.conversationId || !("EventSource" in window)) return;
+    if (!this.conversationId || !("EventSource" in window) || this.ticketPending) return;
     if (this.events) this.events.close();
+    this.events = null;
+    this.ticketPending = true;
     var self = this;
-    this.events = new EventSource(API + "/api/chat/" + encodeURIComponent(this.conversationId) + "/events");
-    this.events.onmessage = function (event) {
-      var data;
-      try { data = JSON.parse(event.data); } catch (e) { return; }
-      if (data.mode) self.setMode(data.mode);
-      if (data.text) self.render({ sender: data.sender || "staff", text: data.text, buttons: data.buttons || [] });
-    };
+    var conversation = this.conversationId;
+    fetch(API + "/api/chat/events/ticket", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ conversation_id: conversation })
+    }).then(function (response) {
+      if (response.status === 204 || !response.ok) return null;  // no live chat (any more)
+      return response.json();
+    }).then(function (data) {
+      self.ticketPending = false;
+      if (!data || !data.ticket || self.conversationId !== conversation) return;
+      var url = API + "/api/chat/events?ticket=" + encodeURIComponent(data.ticket) +
+        (self.lastEventId ? "&last=" + encodeURIComponent(self.lastEventId) : "");
+      var events = new EventSource(url);
+      self.events = events;
+      events.onmessage = function (event) {
+        var message;
+        if (event.lastEventId) self.lastEventId = event.lastEventId;
+        try { message = JSON.parse(event.data); } catch (e) { return; }
+        if (message.mode) self.setMode(message.mode);
+        if (message.text) self.render({ sender: message.sender || "staff", text: message.text, buttons: message.buttons || [] });
+      };
+      events.onerror = function () {
+        if (events.readyState !== 2 || self.events !== events) return;  // the browser retries itself
+        setTimeout(function () { if (self.events === events) self.listen(); }, 3000);
+      };
+    }).catch(function () { self.ticketPending = false; /* the next reply says whether to listen */ });
   };
 
   // Wipe the conversation on the server too, then start afresh.
@@ -328,7 +353,11 @@
     var self = this;
     if (!this.conversationId) { this.restart(); return; }
     if (!window.confirm(TEXT.eraseConfirm)) return;
-    fetch(API + "/api/chat/" + encodeURIComponent(this.conversationId), { method: "DELETE" })
+    fetch(API + "/api/chat/erase", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ conversation_id: this.conversationId })
+    })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok) { self.showError(typeof data.detail === "string" ? data.detail : TEXT.error); return; }
@@ -341,6 +370,7 @@
   Widget.prototype.restart = function () {
     if (this.events) this.events.close();
     this.events = null;
+    this.lastEventId = null;
     this.conversationId = null;
     this.history = [];
     sessionStorage.removeItem(STORAGE_KEY);
