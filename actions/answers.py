@@ -252,6 +252,11 @@ def ask_back(intents: tuple[str, ...]) -> Reply:
     return Reply(registry.dialogue_text("ask_back"), [*buttons, registry.human_button()])
 
 
+# the classifier's confidence from which an "inform" outside a form is a statement about the
+# person's situation, not a question it failed to understand
+STATEMENT_CONFIDENCE = 0.8
+
+
 def fallback_reply(failures: int, ranking: list[dict[str, Any]]) -> Reply:
     """First miss: offer the likeliest topics. Second miss in a row: offer a person."""
     registry = content()
@@ -294,6 +299,13 @@ class ActionFallbackSuggest(Action):
             send(dispatcher, reply)
             report(dispatcher, topic=f"stage:{stage}")
             return [SlotSet("stage", stage), SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
+        # "ze woont nog alleen in haar flat": no question, something about their situation
+        # (the classifier is sure it is a statement): thank them, no "Sorry, dat begreep ik niet"
+        intent = tracker.latest_message.get("intent") or {}
+        if intent.get("name") == "inform" and float(intent.get("confidence") or 0) >= STATEMENT_CONFIDENCE:
+            send(dispatcher, Reply(content().dialogue_text("situation_noted"), content().menu_buttons()))
+            report(dispatcher, topic="situation_noted")
+            return [SlotSet("fallback_count", 0)]
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))
         send(dispatcher, reply)

@@ -281,6 +281,23 @@ def test_a_form_answer_outside_a_form_gets_topic_suggestions():
     assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 1} in events
 
 
+def test_a_sure_statement_about_the_situation_is_thanked_not_misunderstood():
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answers import ActionFallbackSuggest
+
+    message = {"intent": {"name": "inform", "confidence": 0.97}, "text": "ze woont nog alleen in haar flat",
+               "entities": [], "intent_ranking": [{"name": "inform", "confidence": 0.97}, *RANKING]}
+    dispatcher = CollectingDispatcher()
+    events = ActionFallbackSuggest().run(dispatcher, Tracker("c", {"fallback_count": 1}, message, [], False,
+                                                             None, {}, ""), {})
+    assert dispatcher.messages[0]["text"] == (
+        "Dank u, dat is goed om te weten. Wat wilt u weten? Stel uw vraag, of kies een onderwerp.")
+    assert "Sorry" not in dispatcher.messages[0]["text"] and dispatcher.messages[0]["buttons"]
+    assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 0} in events
+
+
 # "wat doet het CIZ?" was just answered; the classifier reads "hoe lang duurt dat" as the
 # waiting list, with the CIZ second (as our model ranks it).
 CIZ_FOLLOW_UP = [{"name": "ask_waiting", "confidence": 0.64}, {"name": "ask_indication_process", "confidence": 0.25}]

@@ -49,6 +49,7 @@ def rules() -> CrisisRules:
     ("ik kan niet meer", "carer_exhaustion"),
     ("ik wil gewoon dat het ophoudt", "suicide"),  # a worn-out carer, after "ik kan niet meer"
     ("ik ben op, ik doe dit al jaren alleen", "carer_exhaustion"),
+    ("eerlijk gezegd kan ik het als dochter bijna niet meer aan", "carer_exhaustion"),
 ])
 def test_crisis_phrasings_get_their_category(nlp, rules, text: str, category: str) -> None:
     assert rules.decide(nlp(text)) == category
