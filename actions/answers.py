@@ -37,6 +37,8 @@ BACK_REFERENCES = frozenset(
     "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin "
     "ervan erover erbij ervoor ermee eraan erin".split())
 FOLLOW_UP_MAX_WORDS = 8
+# "waar vragen we dat aan", "bij wie moet ik dat melden", "wie regelt dat"
+WHERE_QUESTION = re.compile(r"\s*(?:en |maar )?(?:waar|bij wie|wie|naar wie|naar waar)\b(?! was ik)")
 # How likely the earlier topic must be by the words alone before the person is asked.
 FOLLOW_UP_MIN_CONFIDENCE = 0.1
 
@@ -89,7 +91,10 @@ def follow_up_choice(text: str, intent: str, entities: dict[str, str], previous:
     """A short question that points back and names no topic ("hoe lang duurt dat?") may be
     about the topic just answered. When the classifier picked another topic and the earlier
     one is also likely, the person chooses: better one click than another topic's answer."""
-    if not previous or intent == previous or not intent.startswith("ask_"):
+    # "waar dien ik dat in?" read as "waar was ik?" with no flow to resume: about the topic of
+    # just now (development dialogues: after an objection, a move, a pgb)
+    where = intent == "where_was_i" and bool(WHERE_QUESTION.match(fold(text)))
+    if not previous or intent == previous or not (intent.startswith("ask_") or where):
         return None
     words = re.findall(r"\w+", fold(text))
     if len(words) > FOLLOW_UP_MAX_WORDS or not BACK_REFERENCES.intersection(words):
@@ -97,10 +102,13 @@ def follow_up_choice(text: str, intent: str, entities: dict[str, str], previous:
     if any(entities.get(name) for name in TOPIC_ENTITIES):
         return None
     confidence = {r.get("name"): r.get("confidence", 0.0) for r in ranking}
-    if confidence.get(previous, 0.0) < FOLLOW_UP_MIN_CONFIDENCE:
+    if not where and confidence.get(previous, 0.0) < FOLLOW_UP_MIN_CONFIDENCE:
         return None
     registry = content()
-    buttons = [Button(registry.topic_title(i) or i, intent_payload(i)) for i in (previous, intent)]
+    topics = (previous,) if where else (previous, intent)
+    buttons = [Button(registry.topic_title(i) or i, intent_payload(i)) for i in topics]
+    if where:
+        buttons.append(registry.human_button())
     return Reply(registry.dialogue_text("follow_up_which"), buttons)
 
 

@@ -310,6 +310,16 @@ def test_a_follow_up_pointing_back_lets_the_person_choose_the_topic():
     assert reply.text == content().dialogue_text("follow_up_which")
 
 
+def test_a_where_question_read_as_where_was_i_is_about_the_topic_of_just_now():
+    ranking = [{"name": "where_was_i", "confidence": 0.7}]
+    reply = follow_up_choice("waar moet ik dat indienen?", "where_was_i", {}, "ask_objection", ranking)
+    assert reply is not None and reply.text == content().dialogue_text("follow_up_which")
+    assert [b.payload for b in reply.buttons] == ["/ask_objection", content().human_button().payload]
+    # "waar was ik?" itself, or nothing answered yet, stays navigation
+    assert follow_up_choice("waar was ik ook alweer", "where_was_i", {}, "ask_objection", ranking) is None
+    assert follow_up_choice("waar moet ik dat indienen?", "where_was_i", {}, None, ranking) is None
+
+
 @pytest.mark.parametrize("text, entities, previous", [
     ("hoe lang duurt dat", {}, "ask_waiting"),  # the same topic: just answer
     ("hoe lang duurt dat", {}, None),  # nothing answered yet
