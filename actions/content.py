@@ -380,7 +380,9 @@ def content() -> Content:
     registry = _registry()
     if os.environ.get("SERVICE_URL") and time.monotonic() - _settings_checked_at > SETTINGS_REFRESH_SECONDS:
         _settings_checked_at = time.monotonic()
-        from actions.service_client import client  # late: the client imports nothing from here
+        from actions.service_client import (
+            client,  # late: the client imports nothing from here
+        )
 
         fresh = client().settings()
         if fresh:

@@ -15,11 +15,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import choose_reply, entities_from, report, send
 from actions.content import Reply, content
-from contract.payload import PRIVATE_ANSWER
 from actions.flows import engine
 from actions.flows.engine import FLOW_BY_INTENT, Turn, common_text, flow
 from actions.flows.results import finish
 from actions.service_client import client
+from contract.payload import PRIVATE_ANSWER
 
 DONE = "klaar"
 

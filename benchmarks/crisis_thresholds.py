@@ -18,13 +18,18 @@ import logging
 from pathlib import Path
 
 from rasa.core.agent import Agent
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 
 from nlp.crisis import CrisisRules, category_of
 from nlp.crisis_component import CrisisLayer
-from nlp.crisis_reader import DEVELOPMENT_FILES, NONE, CrisisReader, development_examples
-from rasa.nlu.constants import SPACY_DOCS
+from nlp.crisis_reader import (
+    DEVELOPMENT_FILES,
+    NONE,
+    CrisisReader,
+    development_examples,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # (confirm, alone, sure): sure is where the reader alone outweighs the past and "not" wordings

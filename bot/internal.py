@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.redaction import redact
 from bot.presence import staff_online as staff_online_now
+from bot.redaction import redact
 from bot.staff.admin import effective_settings
 from bot.store.models import Conversation, Handoff, Message, Organisation, Plan
 from contract.crisis import CATEGORIES

@@ -5,46 +5,72 @@ Run: uvicorn bot.main:create_app --factory
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
 import logging
 import unicodedata
 import uuid
-from http import HTTPStatus
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta, timezone
+from http import HTTPStatus
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from fastapi.middleware.cors import CORSMiddleware
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import internal
-from bot.live import StreamCap, citizen_channel_of, last_event_id, make_hub, staff_channel
-from bot.stream_tickets import TICKET_SECONDS, StreamTickets
-from bot.staff import api as staff_api
-from bot.staff import admin, insights
-from bot.staff.admin import effective_settings, file_settings
 from bot.clients import client_key
 from bot.contact import no_answer_message, unavailable_message
 from bot.guard import GuardMiddleware
+from bot.live import (
+    StreamCap,
+    citizen_channel_of,
+    last_event_id,
+    make_hub,
+    staff_channel,
+)
 from bot.organisations import sync_organisations
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.ratelimit import make_limiter
-from bot.turns import TurnBusy, TurnLocks
-from bot.redaction import redact, warm_up as warm_up_redaction
-from bot.schemas import (Button, ChatMessage, ChatRequest, ChatResponse, ConversationRef, StreamTicket,
-                         messages_from_rasa)
+from bot.redaction import redact
+from bot.redaction import warm_up as warm_up_redaction
+from bot.schemas import (
+    Button,
+    ChatMessage,
+    ChatRequest,
+    ChatResponse,
+    ConversationRef,
+    StreamTicket,
+    messages_from_rasa,
+)
 from bot.settings import Settings, get_settings
+from bot.staff import admin, insights
+from bot.staff import api as staff_api
+from bot.staff.admin import effective_settings, file_settings
+from bot.staff.auth import aware
 from bot.store.database import make_engine, migrate, session_factory
 from bot.store.models import Conversation, Handoff, Message, Plan, StaffUser
-from bot.staff.auth import aware
-from bot.store.retention import OPEN_STATUSES, TrackerEvents, TrackerUnavailable, erase_conversation, purge
+from bot.store.retention import (
+    OPEN_STATUSES,
+    TrackerEvents,
+    TrackerUnavailable,
+    erase_conversation,
+    purge,
+)
+from bot.stream_tickets import TICKET_SECONDS, StreamTickets
+from bot.turns import TurnBusy, TurnLocks
 from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY_TEXT
 
 log = logging.getLogger(__name__)

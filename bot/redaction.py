@@ -12,8 +12,8 @@ import importlib.util
 import logging
 import re
 import threading
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 

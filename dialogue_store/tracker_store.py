@@ -25,7 +25,12 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.redaction import redact
-from contract.payload import PRIVATE_ANSWER, PRIVATE_ANSWER_TEXT, PRIVATE_REPLY, PRIVATE_REPLY_TEXT
+from contract.payload import (
+    PRIVATE_ANSWER,
+    PRIVATE_ANSWER_TEXT,
+    PRIVATE_REPLY,
+    PRIVATE_REPLY_TEXT,
+)
 
 RECYCLE_SECONDS = int(os.environ.get("TRACKER_DB_POOL_RECYCLE", "1800"))
 # slots filled from what the person typed (from_text) or holding plan answers (flow_state)

@@ -19,7 +19,6 @@ import yaml
 from nlp.normalizer import build_frequencies
 from nlp.vocabulary import ROOT, Vocabulary, fold, load_vocabulary, phrase_text
 
-
 # A phrase gets one label: the specific ones win over glossary terms and places
 # ("vpt" is a delivery form first; the glossary still explains it by its text).
 LABEL_PRIORITY = ["leveringsvorm", "relatie", "organisatie", "sector", "plaats", "begrip"]
@@ -28,7 +27,8 @@ LABEL_PRIORITY = ["leveringsvorm", "relatie", "organisatie", "sector", "plaats",
 def ruler_patterns(vocab: Vocabulary) -> list[dict]:
     nlp = spacy.blank("nl")
     patterns, seen = [], set()
-    labels = sorted(vocab, key=lambda l: LABEL_PRIORITY.index(l) if l in LABEL_PRIORITY else len(LABEL_PRIORITY))
+    labels = sorted(vocab, key=lambda name: LABEL_PRIORITY.index(name) if name in LABEL_PRIORITY
+                    else len(LABEL_PRIORITY))
     for label in labels:
         for value, phrases in vocab[label].items():
             for phrase in phrases:

@@ -15,7 +15,6 @@ import logging
 from typing import Any
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -26,7 +25,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlp.crisis import CHECK_CONFIDENCE, CrisisRules, category_of, intent_name
-from nlp.crisis_reader import DEVELOPMENT_FILES, NONE, CrisisReader, development_examples
+from nlp.crisis_reader import (
+    DEVELOPMENT_FILES,
+    NONE,
+    CrisisReader,
+    development_examples,
+)
 
 logger = logging.getLogger(__name__)
 READER_FILE = "crisis_reader.npz"

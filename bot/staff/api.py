@@ -13,19 +13,36 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bot.clients import client_key
 from bot.live import citizen_channel, last_event_id, staff_channel
 from bot.redaction import redact
-from bot.staff.auth import COOKIE, LoginFailed, Staff, aware, current_staff, login, logout, staff_for
-from bot.store.models import AuditLog, Conversation, Handoff, HandoffNote, Message, Organisation, Plan, StaffUser
+from bot.staff.auth import (
+    COOKIE,
+    LoginFailed,
+    Staff,
+    aware,
+    current_staff,
+    login,
+    logout,
+    staff_for,
+)
+from bot.store.models import (
+    AuditLog,
+    Conversation,
+    Handoff,
+    HandoffNote,
+    Message,
+    Organisation,
+    Plan,
+    StaffUser,
+)
 
 STATUSES = ("nieuw", "in_behandeling", "afgerond", "doorverwezen")
 OPEN_STATUSES = ("nieuw", "in_behandeling")

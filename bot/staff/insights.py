@@ -17,8 +17,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from bot.staff.auth import Staff, aware, current_staff, require_admin
 from bot.staff.api import audit, crisis_labels, visible
+from bot.staff.auth import Staff, aware, current_staff, require_admin
 from bot.store.models import Handoff, Message
 
 router = APIRouter(prefix="/staff/api", tags=["medewerkers"])

@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.answers import choose_reply, entities_from, fallback_reply, follow_up_choice
+from actions.answers import (
+    choose_reply,
+    entities_from,
+    fallback_reply,
+    follow_up_choice,
+)
 from actions.content import Content, content, intent_payload
 
 ROOT = Path(__file__).resolve().parents[2]

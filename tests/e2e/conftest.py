@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_all  # noqa: E402  (the same start-up code as `make run`)
-
 from helpers import CHROMIUM, CHROMIUM_ARGS, PORTS, STAFF  # noqa: E402
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from helpers import AXE, STAFF, axe_violations, screenshot
 
 TIMEOUT = 30_000  # ms; the first answers wait for Rasa to warm up on 2 cores

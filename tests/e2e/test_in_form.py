@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-
 from helpers import PORTS
 
 HERE = Path(__file__).resolve().parent

@@ -8,7 +8,6 @@ import uuid
 
 import httpx
 import pytest
-
 from conftest import ROOT, run_all
 
 PORTS = {"actions": 15155, "rasa-1": 15105, "rasa-2": 15106, "web": 15180}

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from rasa.shared.nlu.training_data.loading import load_data
 
 from nlp.normalizer import edit_distance

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
-
-from nlp.intent_classifier import LinearIntentClassifier, fit_idf, tfidf
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -14,6 +10,10 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from nlp.intent_classifier import LinearIntentClassifier, fit_idf, tfidf
 
 WORDS = ["pgb", "budget", "wachten", "wachtlijst", "hallo", "goedemorgen"]
 TRAINING = [

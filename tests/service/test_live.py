@@ -8,7 +8,13 @@ import uuid
 
 import pytest
 
-from bot.live import LiveHub, RedisLiveHub, StreamCap, citizen_channel, citizen_channel_of
+from bot.live import (
+    LiveHub,
+    RedisLiveHub,
+    StreamCap,
+    citizen_channel,
+    citizen_channel_of,
+)
 from bot.stream_tickets import StreamTickets
 
 

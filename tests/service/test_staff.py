@@ -9,13 +9,21 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
 
 from bot import cli
-from bot.store import retention
 from bot.main import create_app
 from bot.presence import is_open
 from bot.rasa_client import RasaClient
 from bot.ratelimit import MemoryLimiter
 from bot.settings import Settings
-from bot.store.models import AuditLog, Conversation, Handoff, Message, Organisation, Plan, StaffUser
+from bot.store import retention
+from bot.store.models import (
+    AuditLog,
+    Conversation,
+    Handoff,
+    Message,
+    Organisation,
+    Plan,
+    StaffUser,
+)
 
 TOKEN = "test-token-" + "x" * 20
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

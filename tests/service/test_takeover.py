@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import queue
-import uuid
 import socket
 import threading
 import time
+import uuid
 
 import httpx
 import pytest
