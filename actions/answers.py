@@ -3,6 +3,7 @@
 Thin on purpose: they read the tracker, ask actions.content for the reply and
 send it. Which text fits which question is decided (and tested) in content.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,10 +36,13 @@ TOPIC_ENTITIES = ("leveringsvorm", "organisatie", "sector", "begrip", "plaats")
 # Words that point back to what was just discussed: "hoe lang duurt dat?".
 BACK_REFERENCES = frozenset(
     "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin "
-    "ervan erover erbij ervoor ermee eraan erin".split())
+    "ervan erover erbij ervoor ermee eraan erin".split()
+)
 FOLLOW_UP_MAX_WORDS = 8
 # "waar vragen we dat aan", "bij wie moet ik dat melden", "wie regelt dat"
-WHERE_QUESTION = re.compile(r"\s*(?:en |maar )?(?:waar|bij wie|wie|naar wie|naar waar)\b(?! was ik)")
+WHERE_QUESTION = re.compile(
+    r"\s*(?:en |maar )?(?:waar|bij wie|wie|naar wie|naar waar)\b(?! was ik)"
+)
 # How likely the earlier topic must be by the words alone before the person is asked.
 FOLLOW_UP_MIN_CONFIDENCE = 0.1
 
@@ -66,7 +70,9 @@ def latest_entities(tracker: Tracker) -> dict[str, str]:
     return entities_from(tracker.latest_message)
 
 
-def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: list[str] | None = None) -> None:
+def report(
+    dispatcher: CollectingDispatcher, topic: str | None = None, signals: list[str] | None = None
+) -> None:
     """Tell the web service what a message was about, for anonymous weekly figures (never shown)."""
     payload = {key: value for key, value in (("topic", topic), ("signals", signals)) if value}
     if payload:
@@ -75,9 +81,11 @@ def report(dispatcher: CollectingDispatcher, topic: str | None = None, signals: 
 
 # a relative named as the one who gives the care, not the one who gets it
 CARER_INTENTS = {"ask_pgb_family_pay", "ask_pgb_employer"}
-CARER_ROLE = re.compile(r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
-                        r"helpt|zorgt|verzorgt|doet de zorg)\b(?!\s+(?:zichzelf|niet))"
-                        r"|\b(?:betalen|inhuren|aannemen)\s+(?:aan\s+)?(?:mijn|m'n|mn)\s+\w+")
+CARER_ROLE = re.compile(
+    r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
+    r"helpt|zorgt|verzorgt|doet de zorg)\b(?!\s+(?:zichzelf|niet))"
+    r"|\b(?:betalen|inhuren|aannemen)\s+(?:aan\s+)?(?:mijn|m'n|mn)\s+\w+"
+)
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -86,8 +94,13 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(json_message={PRIVATE_REPLY: True})
 
 
-def follow_up_choice(text: str, intent: str, entities: dict[str, str], previous: str | None,
-                     ranking: list[dict[str, Any]]) -> Reply | None:
+def follow_up_choice(
+    text: str,
+    intent: str,
+    entities: dict[str, str],
+    previous: str | None,
+    ranking: list[dict[str, Any]],
+) -> Reply | None:
     """A short question that points back and names no topic ("hoe lang duurt dat?") may be
     about the topic just answered. When the classifier picked another topic and the earlier
     one is also likely, the person chooses: better one click than another topic's answer."""
@@ -126,8 +139,9 @@ def previous_bot_texts(events: list[dict[str, Any]]) -> set[str]:
     return texts
 
 
-def without_repeat(reply: Reply, said: set[str], entities: dict[str, str],
-                   relation: str | None) -> list[Reply]:
+def without_repeat(
+    reply: Reply, said: set[str], entities: dict[str, str], relation: str | None
+) -> list[Reply]:
     """A second question on the topic just answered ("wat doet de svb precies?" after the
     budget holder's duties) must not get the same text again: a glossary term it names,
     else the answer's longer text, else a short note with the follow-ups and a person."""
@@ -149,15 +163,26 @@ def without_repeat(reply: Reply, said: set[str], entities: dict[str, str],
 # what to show next, per stage (actions/situation.py; "orienting" when nothing is known): the text
 # and the follow-up topics
 NEXT_STEPS = {
-    "orienting": ("next_step_orienting", ["start_route_guide", "ask_indication_apply", "ask_client_support"]),
-    "applying": ("next_step_applying", ["start_choice_aid", "ask_client_support", "ask_indication_process"]),
-    "indicated": ("next_step_indicated", ["start_choice_aid", "ask_provider_choice", "ask_care_profile"]),
+    "orienting": (
+        "next_step_orienting",
+        ["start_route_guide", "ask_indication_apply", "ask_client_support"],
+    ),
+    "applying": (
+        "next_step_applying",
+        ["start_choice_aid", "ask_client_support", "ask_indication_process"],
+    ),
+    "indicated": (
+        "next_step_indicated",
+        ["start_choice_aid", "ask_provider_choice", "ask_care_profile"],
+    ),
     "waiting": ("next_step_waiting", ["ask_waiting", "ask_bridging_care", "ask_mediation"]),
     "in_care": ("next_step_in_care", ["ask_care_plan", "ask_unhappy_with_care", "ask_complaint"]),
 }
 
 
-def choose_reply(intent: str, entities: dict[str, str], relation: str | None, stage: str | None = None) -> Reply:
+def choose_reply(
+    intent: str, entities: dict[str, str], relation: str | None, stage: str | None = None
+) -> Reply:
     registry = content()
     if intent == "inform_for_whom":
         key = "for_whom_relative" if registry.relation_phrases(relation) else "for_whom_self"
@@ -169,14 +194,22 @@ def choose_reply(intent: str, entities: dict[str, str], relation: str | None, st
     if intent in ("next_step", "ask_first_steps") and stage in NEXT_STEPS:
         # the next step from where the person stands, not the general first steps
         text_key, buttons = NEXT_STEPS[stage]
-        return Reply(registry.dialogue_text(text_key), [Button(registry.topic_title(i) or i, intent_payload(i))
-                                                       for i in buttons], f"stage:{stage}")
+        return Reply(
+            registry.dialogue_text(text_key),
+            [Button(registry.topic_title(i) or i, intent_payload(i)) for i in buttons],
+            f"stage:{stage}",
+        )
     if intent in NAVIGATION_WITHOUT_FLOW:
-        return Reply(registry.dialogue_text("nothing_to_resume"),
-                     [Button(registry.topic_title(i) or i, f"/{i}") for i in FLOW_STARTS])
+        return Reply(
+            registry.dialogue_text("nothing_to_resume"),
+            [Button(registry.topic_title(i) or i, f"/{i}") for i in FLOW_STARTS],
+        )
     if intent == "ask_term_meaning":
         return registry.explain_term(entities.get("begrip"))
-    if intent == "ask_client_support" and INDEPENDENT_SUPPORT & {entities.get("begrip"), entities.get("organisatie")}:
+    if intent == "ask_client_support" and INDEPENDENT_SUPPORT & {
+        entities.get("begrip"),
+        entities.get("organisatie"),
+    }:
         intent = "ask_independent_support"
     if intent == "ask_which_care_office":
         by_place = registry.which_care_office(entities.get("plaats"))
@@ -193,8 +226,9 @@ class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         message = tracker.latest_message
         intent = message.get("intent", {}).get("name", "")
         entities = latest_entities(tracker)
@@ -206,8 +240,15 @@ class ActionAnswer(Action):
         # the person the care is for stays when a message refers back to them ("hoeveel moet ze
         # betalen, mijn vader woont nog thuis") or names a relative as the carer ("mag ik mijn zus
         # betalen uit het pgb"): the relative named along the way does not get the care
-        if entities.get("relatie") and tracker.get_slot("relatie") and (
-                re.search(r"\b(ze|zij|haar|hij|hem)\b", said) or intent in CARER_INTENTS or CARER_ROLE.search(said)):
+        if (
+            entities.get("relatie")
+            and tracker.get_slot("relatie")
+            and (
+                re.search(r"\b(ze|zij|haar|hij|hem)\b", said)
+                or intent in CARER_INTENTS
+                or CARER_ROLE.search(said)
+            )
+        ):
             entities = {**entities, "relatie": tracker.get_slot("relatie")}
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
@@ -215,15 +256,21 @@ class ActionAnswer(Action):
         stage = stage_of(message.get("text") or "") or tracker.get_slot("stage")
         if stage:
             about.append(SlotSet("stage", stage))
-        choice = follow_up_choice(message.get("text") or "", intent, entities,
-                                  content().topic_of(tracker.get_slot("last_answer")),
-                                  message.get("intent_ranking") or [])
+        choice = follow_up_choice(
+            message.get("text") or "",
+            intent,
+            entities,
+            content().topic_of(tracker.get_slot("last_answer")),
+            message.get("intent_ranking") or [],
+        )
         if choice is not None:
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
             return [*about, SlotSet("offered_human", False)]
         opinion = second_opinion(message.get("text") or "", message.get("intent_ranking") or [])
         if opinion.kind == "ask" and not str(message.get("text") or "").startswith("/"):
-            send(dispatcher, ask_back(opinion.intents))  # unsure: a click is cheaper than a wrong answer
+            send(
+                dispatcher, ask_back(opinion.intents)
+            )  # unsure: a click is cheaper than a wrong answer
             report(dispatcher, topic="ask_back")
             return [*about, SlotSet("offered_human", False)]
         # "mijn vader heeft een indicatie VG6": that code explained, not only its family
@@ -231,22 +278,31 @@ class ActionAnswer(Action):
         if code and content().term(f"zorgprofiel_{code}"):
             replies = [content().explain_term(f"zorgprofiel_{code}")]
         else:
-            replies = without_repeat(choose_reply(intent, entities, relation, stage),
-                                     previous_bot_texts(tracker.events), entities, relation)
+            replies = without_repeat(
+                choose_reply(intent, entities, relation, stage),
+                previous_bot_texts(tracker.events),
+                entities,
+                relation,
+            )
         for reply in replies:
             send(dispatcher, reply)
         report(dispatcher, topic=intent)
         answered = replies[-1].answer_id
-        return [SlotSet("last_answer", answered), SlotSet("fallback_count", 0), *about,
-                SlotSet("offered_human", content().offers_human(answered))]
+        return [
+            SlotSet("last_answer", answered),
+            SlotSet("fallback_count", 0),
+            *about,
+            SlotSet("offered_human", content().offers_human(answered)),
+        ]
 
 
 class ActionTellMore(Action):
     def name(self) -> str:
         return "action_tell_more"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         reply = content().more(tracker.get_slot("last_answer"), tracker.get_slot("relatie"))
         send(dispatcher, reply)
         report(dispatcher, topic="tell_more")
@@ -254,9 +310,13 @@ class ActionTellMore(Action):
 
 
 def ask_back(intents: tuple[str, ...]) -> Reply:
-    """"Bedoelt u...?" with the likeliest topics, and a person."""
+    """ "Bedoelt u...?" with the likeliest topics, and a person."""
     registry = content()
-    buttons = [Button(registry.topic_title(i) or i, intent_payload(i)) for i in intents if registry.topic_title(i)]
+    buttons = [
+        Button(registry.topic_title(i) or i, intent_payload(i))
+        for i in intents
+        if registry.topic_title(i)
+    ]
     return Reply(registry.dialogue_text("ask_back"), [*buttons, registry.human_button()])
 
 
@@ -270,7 +330,9 @@ def fallback_reply(failures: int, ranking: list[dict[str, Any]]) -> Reply:
     registry = content()
     if failures >= SECOND_FAILURE:
         human = registry.human_button()
-        return Reply(registry.dialogue_text("fallback_second"), [human, *registry.menu_buttons()[:2]])
+        return Reply(
+            registry.dialogue_text("fallback_second"), [human, *registry.menu_buttons()[:2]]
+        )
     suggestions = registry.suggestions(r for r in ranking if r.get("name") != "nlu_fallback")
     if suggestions:
         return Reply(registry.dialogue_text("fallback_suggest"), suggestions)
@@ -286,8 +348,9 @@ class ActionFallbackSuggest(Action):
     def name(self) -> str:
         return "action_fallback_suggest"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         # A town name alone ("Tilburg", "ik woon in zeist") answers the bot's "typ uw
         # woonplaats": look it up, whatever the classifier made of the message. Any gemeente
         # counts only right after that question ("Best" is also a word).
@@ -306,12 +369,22 @@ class ActionFallbackSuggest(Action):
             reply = choose_reply("next_step", {}, tracker.get_slot("relatie"), stage)
             send(dispatcher, reply)
             report(dispatcher, topic=f"stage:{stage}")
-            return [SlotSet("stage", stage), SlotSet("last_answer", reply.answer_id), SlotSet("fallback_count", 0)]
+            return [
+                SlotSet("stage", stage),
+                SlotSet("last_answer", reply.answer_id),
+                SlotSet("fallback_count", 0),
+            ]
         # "ze woont nog alleen in haar flat": no question, something about their situation
         # (the classifier is sure it is a statement): thank them, no "Sorry, dat begreep ik niet"
         intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") == "inform" and float(intent.get("confidence") or 0) >= STATEMENT_CONFIDENCE:
-            send(dispatcher, Reply(content().dialogue_text("situation_noted"), content().menu_buttons()))
+        if (
+            intent.get("name") == "inform"
+            and float(intent.get("confidence") or 0) >= STATEMENT_CONFIDENCE
+        ):
+            send(
+                dispatcher,
+                Reply(content().dialogue_text("situation_noted"), content().menu_buttons()),
+            )
             report(dispatcher, topic="situation_noted")
             return [SlotSet("fallback_count", 0)]
         failures = int(tracker.get_slot("fallback_count") or 0) + 1

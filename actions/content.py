@@ -4,6 +4,7 @@ Texts live in content/*.yml so a zorgkantoor can edit them without touching
 code, and every answer names its source. This module only selects and renders;
 it has no Rasa imports so it is unit-tested on its own.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,14 +37,19 @@ class Button:
 # -- sources (content/sources.yml) -----------------------------------------------------------
 CHECKED_ON = re.compile(r"\bgecontroleerd (\d{4}-\d{2}-\d{2})\b")
 # the assistant's own words or the zorgkantoor's own settings: no fact that needs a source
-OWN_WORDS = ("eigen tekst", "eigen vraag", "contactgegevens", "werking van deze assistent",
-             "de bronnen van de categorieën")
+OWN_WORDS = (
+    "eigen tekst",
+    "eigen vraag",
+    "contactgegevens",
+    "werking van deze assistent",
+    "de bronnen van de categorieën",
+)
 
 
 @dataclass(frozen=True)
 class SourceCheck:
-    kind: str                 # web | document | own | note
-    checked: str | None       # ISO date of the last check, for web pages and documents
+    kind: str  # web | document | own | note
+    checked: str | None  # ISO date of the last check, for web pages and documents
     url: str | None = None
 
 
@@ -55,7 +61,9 @@ def check_source(text: str, documents: list[dict[str, Any]]) -> SourceCheck:
         return SourceCheck("web", found.group(1) if found else None, text.split()[0])
     for document in documents:
         if text.startswith(document["key"]):
-            return SourceCheck("document", str(document.get("checked") or "") or None, document.get("url"))
+            return SourceCheck(
+                "document", str(document.get("checked") or "") or None, document.get("url")
+            )
     if text.startswith(OWN_WORDS):
         return SourceCheck("own", None)
     return SourceCheck("note", None)
@@ -201,14 +209,17 @@ class Content:
         return self.render(item[field_name], relation)
 
     def _buttons(self, item: Mapping[str, Any]) -> list[Button]:
-        buttons = [Button(b["title"], intent_payload(b["intent"], b.get("entities")))
-                   for b in item.get("buttons", [])]
+        buttons = [
+            Button(b["title"], intent_payload(b["intent"], b.get("entities")))
+            for b in item.get("buttons", [])
+        ]
         if item.get("more"):
             buttons.insert(0, Button(self.dialogue_text("button_tell_more"), "/tell_more"))
         return buttons
 
-    def answer(self, intent: str, entities: Mapping[str, str] | None = None,
-               relation: str | None = None) -> Reply | None:
+    def answer(
+        self, intent: str, entities: Mapping[str, str] | None = None, relation: str | None = None
+    ) -> Reply | None:
         item = self.answer_item(intent, entities)
         if item is None:
             return None
@@ -223,8 +234,10 @@ class Content:
             # "hoe werkt dat precies" after a short answer: its own follow-ups fit better
             # than the general menu, and a person can always say more.
             human = self.human_button()
-            return Reply(self.dialogue_text("no_more_related"),
-                         [*buttons, *([human] if human.payload not in {b.payload for b in buttons} else [])])
+            return Reply(
+                self.dialogue_text("no_more_related"),
+                [*buttons, *([human] if human.payload not in {b.payload for b in buttons} else [])],
+            )
         return Reply(self._text_for(item, relation, "more"), buttons, item["id"])
 
     def offers_human(self, answer_id: str | None) -> bool:
@@ -273,7 +286,7 @@ class Content:
         index = self._place_index()
         for size in range(min(len(words), 5), 0, -1):
             for start in range(len(words) - size + 1):
-                candidate = " ".join(words[start:start + size])
+                candidate = " ".join(words[start : start + size])
                 if candidate in index:
                     return candidate
         return None
@@ -294,9 +307,16 @@ class Content:
                 office, year = current["namen"][region["name"]], current["jaar"]
             else:
                 office, year = region["zorgkantoor"], file.get("organisations_year", "")
-            found.append(self.dialogue_text("place_found", plaats=name, regio=region["name"],
-                                            regio_jaar=str(file.get("year", "")), zorgkantoor=office,
-                                            zorgkantoor_jaar=str(year)))
+            found.append(
+                self.dialogue_text(
+                    "place_found",
+                    plaats=name,
+                    regio=region["name"],
+                    regio_jaar=str(file.get("year", "")),
+                    zorgkantoor=office,
+                    zorgkantoor_jaar=str(year),
+                )
+            )
         if len(found) > 1:  # "Bergen": in Limburg and in Noord-Holland
             return Reply("\n".join([self.dialogue_text("place_ambiguous", plaats=name), *found]))
         return Reply(found[0])
@@ -314,12 +334,16 @@ class Content:
 
     def last_checked(self, item: Mapping[str, Any]) -> str | None:
         """The newest check date of an item's sources; None when it cites no dated source."""
-        dates = [c.checked for c in (check_source(t, self.documents) for t in item.get("sources") or [])
-                 if c.kind in ("web", "document") and c.checked]
+        dates = [
+            c.checked
+            for c in (check_source(t, self.documents) for t in item.get("sources") or [])
+            if c.kind in ("web", "document") and c.checked
+        ]
         return max(dates) if dates else None
 
     def flow_items(self) -> Iterable[tuple[str, dict[str, Any]]]:
         """(where, item) for every text in flows.yml: each is a dict with text and sources."""
+
         def walk(where: str, node: Any) -> Iterable[tuple[str, dict[str, Any]]]:
             if isinstance(node, dict):
                 if "text" in node and isinstance(node["text"], str):
@@ -331,6 +355,7 @@ class Content:
                 for index, child in enumerate(node):
                     name = child.get("id", index) if isinstance(child, dict) else index
                     yield from walk(f"{where}.{name}", child)
+
         yield from walk("flows.yml", self.flows)
 
     # -- dialogue snippets -----------------------------------------------------
@@ -344,14 +369,20 @@ class Content:
         return (self.dialogue.get("topic_titles") or {}).get(intent)
 
     def human_button(self) -> Button:
-        return Button(self.topic_title("request_human") or "Praat met een medewerker", intent_payload("request_human"))
+        return Button(
+            self.topic_title("request_human") or "Praat met een medewerker",
+            intent_payload("request_human"),
+        )
 
     def menu_buttons(self) -> list[Button]:
-        return [Button(self.topic_title(i) or i, intent_payload(i))
-                for i in self.dialogue.get("menu", [])]
+        return [
+            Button(self.topic_title(i) or i, intent_payload(i))
+            for i in self.dialogue.get("menu", [])
+        ]
 
-    def suggestions(self, ranking: Iterable[Mapping[str, Any]], limit: int = 3,
-                    min_confidence: float = 0.05) -> list[Button]:
+    def suggestions(
+        self, ranking: Iterable[Mapping[str, Any]], limit: int = 3, min_confidence: float = 0.05
+    ) -> list[Button]:
         """Buttons for the likeliest topics in an NLU ranking, best first."""
         buttons = []
         for entry in ranking:
@@ -378,7 +409,10 @@ def content() -> Content:
     next to the web service, SERVICE_URL set); the file's values when the service is unreachable."""
     global _settings_checked_at
     registry = _registry()
-    if os.environ.get("SERVICE_URL") and time.monotonic() - _settings_checked_at > SETTINGS_REFRESH_SECONDS:
+    if (
+        os.environ.get("SERVICE_URL")
+        and time.monotonic() - _settings_checked_at > SETTINGS_REFRESH_SECONDS
+    ):
         _settings_checked_at = time.monotonic()
         from actions.service_client import (
             client,  # late: the client imports nothing from here

@@ -5,6 +5,7 @@ names only the doors that are open now: the zorgkantoor within its opening hours
 huisarts on working days and the huisartsenpost otherwise. 112, 113 and Veilig Thuis are
 always open. It asks for no personal data and promises nothing about tonight.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,14 @@ def huisarts_now(registry: Content, moment: datetime) -> str:
     return "uw huisarts" if open_now else "de huisartsenpost"
 
 
-def crisis_reply(category: str, moment: datetime, *, flow_paused: bool, in_handoff: bool,
-                 registry: Content | None = None) -> CrisisReply:
+def crisis_reply(
+    category: str,
+    moment: datetime,
+    *,
+    flow_paused: bool,
+    in_handoff: bool,
+    registry: Content | None = None,
+) -> CrisisReply:
     registry = registry or content()
     data = registry.crisis
     item = data["categories"][category]
@@ -66,8 +73,9 @@ def crisis_reply(category: str, moment: datetime, *, flow_paused: bool, in_hando
     return CrisisReply(door, calls, Reply(text, buttons))
 
 
-def crisis_check(category: str, moment: datetime, ordinary: str | None,
-                 registry: Content | None = None) -> tuple[Reply, list[dict[str, str]]]:
+def crisis_check(
+    category: str, moment: datetime, ordinary: str | None, registry: Content | None = None
+) -> tuple[Reply, list[dict[str, str]]]:
     """Only the classifier read a crisis: the door in one line, then a choice. "Ja" gives the
     whole crisis reply; "Nee" the answer to the ordinary topic the classifier ranked next."""
     registry = registry or content()
@@ -76,9 +84,13 @@ def crisis_check(category: str, moment: datetime, ordinary: str | None,
     line = registry.render(check["lines"][category], huisarts=huisarts_now(registry, moment))
     text = " ".join([check["intro"], line, check["question"]])
     other = ordinary if ordinary and registry.topic_title(ordinary) else "help"
-    buttons = [Button(check["confirm"], intent_payload(f"crisis_{category}")),
-               Button(check["other_question"], intent_payload(other))]
-    calls = [dict(data["calls"][door]) for door in data["categories"][category].get("calls", [])[:1]]
+    buttons = [
+        Button(check["confirm"], intent_payload(f"crisis_{category}")),
+        Button(check["other_question"], intent_payload(other)),
+    ]
+    calls = [
+        dict(data["calls"][door]) for door in data["categories"][category].get("calls", [])[:1]
+    ]
     return Reply(text, buttons, f"crisis_check:{category}"), calls
 
 
@@ -89,8 +101,9 @@ class ActionCrisis(Action):
     def name(self) -> str:
         return "action_crisis"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         intent = tracker.latest_message.get("intent") or {}
         category = category_of(intent.get("name")) or "medical"
         loop = tracker.active_loop.get("name") if tracker.active_loop else None
@@ -99,8 +112,14 @@ class ActionCrisis(Action):
             events.append(SlotSet("flow_paused", True))
         moment = datetime.now(timezone.utc)
         if float(intent.get("confidence") or 1.0) < 1.0:  # the classifier alone: check first
-            ordinary = next((r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
-                             if not category_of(r.get("name")) and r.get("name") != "nlu_fallback"), None)
+            ordinary = next(
+                (
+                    r.get("name")
+                    for r in tracker.latest_message.get("intent_ranking") or []
+                    if not category_of(r.get("name")) and r.get("name") != "nlu_fallback"
+                ),
+                None,
+            )
             check, calls = crisis_check(category, moment, ordinary)
             send(dispatcher, check)
             if calls:
@@ -122,4 +141,3 @@ class ActionCrisis(Action):
         # a typed "ja" now means yes to a person (outside the handoff form, which asks itself)
         events.append(SlotSet("offered_human", loop != HANDOFF_FORM))
         return events
-

@@ -4,6 +4,7 @@ The form has one required slot, flow_input, filled from whatever the person
 types. The validator hands each message to the engine, which keeps the flow's
 state in the slot flow_state and empties flow_input until the flow is done.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,14 +28,19 @@ DONE = "klaar"
 def turn_from(tracker: Tracker) -> Turn:
     message = tracker.latest_message
     intent = message.get("intent") or {}
-    return Turn(text=message.get("text") or "", intent=intent.get("name"),
-                confidence=float(intent.get("confidence") or 0.0), entities=entities_from(message))
+    return Turn(
+        text=message.get("text") or "",
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=entities_from(message),
+    )
 
 
 def side_answer_for(tracker: Tracker):
     def answer(turn: Turn) -> Reply | None:
         relation = turn.entities.get("relatie") or tracker.get_slot("relatie")
         return choose_reply(turn.intent or "", dict(turn.entities), relation)
+
     return answer
 
 
@@ -47,31 +53,43 @@ class ActionFlowStart(Action):
     def name(self) -> str:
         return "action_flow_start"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name", "")
         name = FLOW_BY_INTENT.get(intent, "route_guide")
         dispatcher.utter_message(text=content().render(flow(name).intro))
         report(dispatcher, topic=f"flow:{name}")
-        return [SlotSet("flow_state", engine.start(name)), SlotSet("flow_input", None),
-                SlotSet("flow_paused", False)]
+        return [
+            SlotSet("flow_state", engine.start(name)),
+            SlotSet("flow_input", None),
+            SlotSet("flow_paused", False),
+        ]
 
 
 class ValidateFlowForm(FormValidationAction):
     def name(self) -> str:
         return "validate_flow_form"
 
-    def validate_flow_input(self, value: Any, dispatcher: CollectingDispatcher,
-                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_flow_input(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         state = tracker.get_slot("flow_state")
         if not state:  # nothing to continue: end the form quietly
             return {"flow_input": DONE}
         turn = turn_from(tracker)
         outcome = engine.advance(state, turn, side_answer_for(tracker))
         send_all(dispatcher, outcome.messages)
-        slots: dict[str, Any] = {"flow_state": outcome.state, "flow_input": DONE if outcome.done else None}
+        slots: dict[str, Any] = {
+            "flow_state": outcome.state,
+            "flow_input": DONE if outcome.done else None,
+        }
         relation = turn.entities.get("relatie")
-        if relation and state.get("flow") == "personal_plan" and engine.current(state).id == "voor_wie":
+        if (
+            relation
+            and state.get("flow") == "personal_plan"
+            and engine.current(state).id == "voor_wie"
+        ):
             slots["relatie"] = relation
         return slots
 
@@ -80,8 +98,9 @@ class ActionAskFlowInput(Action):
     def name(self) -> str:
         return "action_ask_flow_input"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         state = tracker.get_slot("flow_state")
         if state:
             send_all(dispatcher, engine.prompt(state))
@@ -97,38 +116,55 @@ class ActionFlowFinish(Action):
     def name(self) -> str:
         return "action_flow_finish"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         state = tracker.get_slot("flow_state")
-        events: list[EventType] = [SlotSet("flow_state", None), SlotSet("flow_input", None),
-                                   SlotSet("flow_paused", False)]
+        events: list[EventType] = [
+            SlotSet("flow_state", None),
+            SlotSet("flow_input", None),
+            SlotSet("flow_paused", False),
+        ]
         if not state:
             return events
         result = finish(state)
         send_all(dispatcher, result.messages)
-        report(dispatcher, topic=f"flow_done:{state['flow']}" if not result.cancelled else None,
-               signals=result.signals)
+        report(
+            dispatcher,
+            topic=f"flow_done:{state['flow']}" if not result.cancelled else None,
+            signals=result.signals,
+        )
         if result.signals:
             known = list(tracker.get_slot("choice_aid_signals") or [])
-            events.append(SlotSet("choice_aid_signals", known + [s for s in result.signals if s not in known]))
+            events.append(
+                SlotSet("choice_aid_signals", known + [s for s in result.signals if s not in known])
+            )
         if result.plan is not None:
             events += self._plan(dispatcher, tracker, result.plan, result.save_plan)
         return events
 
     @staticmethod
-    def _plan(dispatcher: CollectingDispatcher, tracker: Tracker, plan: dict[str, Any],
-              save: bool) -> list[EventType]:
+    def _plan(
+        dispatcher: CollectingDispatcher, tracker: Tracker, plan: dict[str, Any], save: bool
+    ) -> list[EventType]:
         texts = flow("personal_plan").results
         buttons = [b.as_dict() for b in engine.next_buttons("personal_plan")]
         if not save:
-            dispatcher.utter_message(text=content().render(texts["not_saved"]["text"]), buttons=buttons)
+            dispatcher.utter_message(
+                text=content().render(texts["not_saved"]["text"]), buttons=buttons
+            )
             return []
         saved = client().create_plan({"conversation_id": tracker.sender_id, **plan})
         if not saved or not saved.get("url"):
-            dispatcher.utter_message(text=content().render(texts["save_failed"]["text"]), buttons=buttons)
+            dispatcher.utter_message(
+                text=content().render(texts["save_failed"]["text"]), buttons=buttons
+            )
             return []
-        dispatcher.utter_message(text=content().render(texts["saved"]["text"], link=saved["url"]),
-                                 buttons=buttons, custom={"plan": {"url": saved["url"]}})
+        dispatcher.utter_message(
+            text=content().render(texts["saved"]["text"], link=saved["url"]),
+            buttons=buttons,
+            custom={"plan": {"url": saved["url"]}},
+        )
         return [SlotSet("plan_id", str(saved["id"]))]
 
 
@@ -138,11 +174,14 @@ class ActionFlowPause(Action):
     def name(self) -> str:
         return "action_flow_pause"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         state = tracker.get_slot("flow_state") or {}
         if state.get("flow"):
-            dispatcher.utter_message(text=common_text("paused_for_handoff", flow=flow(state["flow"]).title))
+            dispatcher.utter_message(
+                text=common_text("paused_for_handoff", flow=flow(state["flow"]).title)
+            )
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("flow_paused", True)]
 
 
@@ -150,9 +189,12 @@ class ActionFlowResume(Action):
     def name(self) -> str:
         return "action_flow_resume"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         state = tracker.get_slot("flow_state") or {}
         if state.get("flow"):
-            dispatcher.utter_message(text=common_text("resume_welcome_back", flow=flow(state["flow"]).title))
+            dispatcher.utter_message(
+                text=common_text("resume_welcome_back", flow=flow(state["flow"]).title)
+            )
         return [SlotSet("flow_paused", False), SlotSet("flow_input", None)]

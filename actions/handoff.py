@@ -3,6 +3,7 @@
 Reads what the person typed or clicked (who they want to talk to, how to be
 contacted, phone, e-mail, yes/no) and builds the summary they consent to share.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,18 +18,67 @@ TARGETS = ("zorgkantoor", "oco")
 METHODS = ("chat", "telefoon", "email")
 PARTS_OF_DAY = ("ochtend", "middag")
 
-_YES = {"ja", "jazeker", "jawel", "graag", "ok", "oke", "okay", "prima", "goed", "is goed", "akkoord",
-        "dat mag", "mag", "ja hoor", "ja graag", "ja dat mag", "ja, dat mag", "zeker", "klopt", "yes"}
-_NO = {"nee", "neen", "nee hoor", "liever niet", "niet", "nope", "nee dank je", "nee dank u", "no",
-       "nee, liever niet", "niet delen"}
+_YES = {
+    "ja",
+    "jazeker",
+    "jawel",
+    "graag",
+    "ok",
+    "oke",
+    "okay",
+    "prima",
+    "goed",
+    "is goed",
+    "akkoord",
+    "dat mag",
+    "mag",
+    "ja hoor",
+    "ja graag",
+    "ja dat mag",
+    "ja, dat mag",
+    "zeker",
+    "klopt",
+    "yes",
+}
+_NO = {
+    "nee",
+    "neen",
+    "nee hoor",
+    "liever niet",
+    "niet",
+    "nope",
+    "nee dank je",
+    "nee dank u",
+    "no",
+    "nee, liever niet",
+    "niet delen",
+}
 
 
 # a first word or a phrase that says yes: "prima, deel het maar", "dat mag hoor"
 _YES_FIRST = {"ja", "jazeker", "jawel", "graag", "prima", "oke", "ok", "okay", "akkoord", "zeker"}
-_NO_PHRASES = ("liever niet", "mag niet", "niet delen", "niet doorgeven", "wil ik niet", "zeker niet")
+_NO_PHRASES = (
+    "liever niet",
+    "mag niet",
+    "niet delen",
+    "niet doorgeven",
+    "wil ik niet",
+    "zeker niet",
+)
 NEGATIONS = {"niet", "geen", "nooit"}
-_YES_PHRASES = ("deel het maar", "deel maar", "dat mag", "mag gedeeld", "mag je delen", "mag u delen",
-                "ga je gang", "ga uw gang", "doe maar", "is goed", "vind ik goed")
+_YES_PHRASES = (
+    "deel het maar",
+    "deel maar",
+    "dat mag",
+    "mag gedeeld",
+    "mag je delen",
+    "mag u delen",
+    "ga je gang",
+    "ga uw gang",
+    "doe maar",
+    "is goed",
+    "vind ik goed",
+)
 
 
 def _words(text: str) -> str:
@@ -40,13 +90,21 @@ def parse_yes_no(text: str) -> bool | None:
     liever niet", "zeker niet", "prima, maar niet delen"), and a yes needs no negation at all."""
     words = _words(text)
     tokens = set(words.replace(",", " ").split())
-    if words in _NO or words.split(" ")[0] in {"nee", "neen"} or any(no in words for no in _NO_PHRASES) \
-            or tokens & {"nee", "neen"}:
+    if (
+        words in _NO
+        or words.split(" ")[0] in {"nee", "neen"}
+        or any(no in words for no in _NO_PHRASES)
+        or tokens & {"nee", "neen"}
+    ):
         return False
     if tokens & NEGATIONS:
         return None  # "graag niet", "ja maar niet alles": ask again rather than guess
-    if words in _YES or words.startswith(("ja ", "ja,")) or words.split(" ")[0] in _YES_FIRST \
-            or any(phrase in words for phrase in _YES_PHRASES):
+    if (
+        words in _YES
+        or words.startswith(("ja ", "ja,"))
+        or words.split(" ")[0] in _YES_FIRST
+        or any(phrase in words for phrase in _YES_PHRASES)
+    ):
         return True
     return None
 
@@ -55,10 +113,14 @@ def parse_target(text: str) -> str | None:
     """'zorgkantoor' or 'oco' from a button title or typed words."""
     words = _words(text)
     # "mee" and "oco" as whole words only: "weet ik niet meer" names no organisation
-    if set(words.split()) & {"oco", "mee"} or any(k in words for k in ("onafhankelijk", "zorgbelang",
-                                                                          "clientondersteuner")):
+    if set(words.split()) & {"oco", "mee"} or any(
+        k in words for k in ("onafhankelijk", "zorgbelang", "clientondersteuner")
+    ):
         return "oco"
-    if any(k in words for k in ("zorgkantoor", "adviseur", "klantadviseur", "maakt niet uit", "geen voorkeur")):
+    if any(
+        k in words
+        for k in ("zorgkantoor", "adviseur", "klantadviseur", "maakt niet uit", "geen voorkeur")
+    ):
         return "zorgkantoor"
     return None
 
@@ -81,8 +143,19 @@ def parse_method(text: str, staff_online: bool) -> str | None:
 
 def no_preference(text: str) -> bool:
     words = _words(text)
-    return any(k in words for k in ("maakt niet uit", "geen voorkeur", "allebei", "altijd", "weet ik niet",
-                                    "weet niet", "maakt me niet uit", "om het even"))
+    return any(
+        k in words
+        for k in (
+            "maakt niet uit",
+            "geen voorkeur",
+            "allebei",
+            "altijd",
+            "weet ik niet",
+            "weet niet",
+            "maakt me niet uit",
+            "om het even",
+        )
+    )
 
 
 def parse_part_of_day(text: str) -> str | None:
@@ -96,7 +169,9 @@ def parse_part_of_day(text: str) -> str | None:
     return None
 
 
-def match_organisation(text: str, organisations: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def match_organisation(
+    text: str, organisations: Iterable[Mapping[str, Any]]
+) -> Mapping[str, Any] | None:
     """The organisation a button or typed words name: "MEE", "zorgbelang graag", its id.
 
     A typed word counts when it is in exactly one organisation's name, so a region that two
@@ -110,8 +185,11 @@ def match_organisation(text: str, organisations: Iterable[Mapping[str, Any]]) ->
         if typed in {str(org.get("id")), _words(str(org.get("name", "")))}:
             return org
     counts = Counter(word for name in names for word in name)
-    candidates = [org for org, name in zip(organisations, names)
-                  if set(typed.split()) & {word for word in name if counts[word] == 1}]
+    candidates = [
+        org
+        for org, name in zip(organisations, names)
+        if set(typed.split()) & {word for word in name if counts[word] == 1}
+    ]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -127,19 +205,25 @@ def normalise_phone(text: str) -> str | None:
     """
     # the number may come inside a sentence: "u kunt me bereiken op 06-23456789"
     found = _PHONE_IN_TEXT.search(text)
-    candidate = found.group() if found and not _PHONE_CHARS.sub("", text.strip()).isdigit() else text
+    candidate = (
+        found.group() if found and not _PHONE_CHARS.sub("", text.strip()).isdigit() else text
+    )
     digits = _PHONE_CHARS.sub("", candidate.strip().replace("(0)", ""))
     if digits.startswith("+31"):
         digits = "0" + digits[3:]
     elif digits.startswith("0031"):
         digits = "0" + digits[4:]
-    if re.fullmatch(r"0(?!800|90[069])[1-9]\d{8}", digits) or re.fullmatch(r"09(00|06|09)\d{4}(\d{3})?|0800\d{4}(\d{3})?", digits):
+    if re.fullmatch(r"0(?!800|90[069])[1-9]\d{8}", digits) or re.fullmatch(
+        r"09(00|06|09)\d{4}(\d{3})?|0800\d{4}(\d{3})?", digits
+    ):
         return digits
     return None
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+)
 
 
 def normalise_email(text: str) -> str | None:
@@ -151,13 +235,53 @@ def normalise_email(text: str) -> str | None:
 
 # -- the summary the person consents to share ---------------------------------
 
-URGENT_WORDS = ("spoed", "crisis", "noodgeval", "gaat niet meer", "kan niet meer", "red het niet",
-                "valt steeds", "gevallen", "onveilig", "niet meer veilig", "acuut", "dringend")
-PGB_INTENTS = {"ask_pgb_what", "ask_pgb_conditions", "ask_pgb_interview", "ask_pgb_duties",
-               "ask_pgb_representative", "ask_pgb_not_possible", "start_pgb_check"}
-NOT_TOPICS = {"greet", "goodbye", "thank", "affirm", "deny", "help", "bot_challenge", "insult", "english",
-              "tell_more", "inform_for_whom", "inform", "nlu_fallback", "request_human", "request_callback",
-              "next_step", "go_back", "where_was_i", "skip", "stop", "restart", "out_of_scope"}
+URGENT_WORDS = (
+    "spoed",
+    "crisis",
+    "noodgeval",
+    "gaat niet meer",
+    "kan niet meer",
+    "red het niet",
+    "valt steeds",
+    "gevallen",
+    "onveilig",
+    "niet meer veilig",
+    "acuut",
+    "dringend",
+)
+PGB_INTENTS = {
+    "ask_pgb_what",
+    "ask_pgb_conditions",
+    "ask_pgb_interview",
+    "ask_pgb_duties",
+    "ask_pgb_representative",
+    "ask_pgb_not_possible",
+    "start_pgb_check",
+}
+NOT_TOPICS = {
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "help",
+    "bot_challenge",
+    "insult",
+    "english",
+    "tell_more",
+    "inform_for_whom",
+    "inform",
+    "nlu_fallback",
+    "request_human",
+    "request_callback",
+    "next_step",
+    "go_back",
+    "where_was_i",
+    "skip",
+    "stop",
+    "restart",
+    "out_of_scope",
+}
 
 
 @dataclass
@@ -170,14 +294,22 @@ class Summary:
     crisis: str | None = None  # the safety layer's latest category: the adviser sees it first
 
     def as_dict(self) -> dict[str, Any]:
-        found = {"topics": self.topics, "for_whom": self.for_whom, "signals": self.signals,
-                 "unanswered": self.unanswered}
+        found = {
+            "topics": self.topics,
+            "for_whom": self.for_whom,
+            "signals": self.signals,
+            "unanswered": self.unanswered,
+        }
         return {**found, "crisis": self.crisis} if self.crisis else found
 
 
-def summarise(user_messages: Iterable[Mapping[str, Any]], relation: str | None,
-              flow_signals: Iterable[str] = (), plan_id: str | None = None,
-              max_unanswered: int = 5) -> Summary:
+def summarise(
+    user_messages: Iterable[Mapping[str, Any]],
+    relation: str | None,
+    flow_signals: Iterable[str] = (),
+    plan_id: str | None = None,
+    max_unanswered: int = 5,
+) -> Summary:
     """Summary from the user's messages (each with 'text' and 'intent') and flow results."""
     summary = Summary(for_whom=relation, plan_id=plan_id)
     signals: list[str] = list(flow_signals)

@@ -5,6 +5,7 @@ contacted (chat now only when staff are online; phone; e-mail), the details,
 and explicit consent after showing the summary. Decisions live in handoff.py;
 storage goes through the web service's internal API.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,8 +23,15 @@ from actions.flows.engine import is_side_question
 from actions.service_client import client
 from nlp.crisis import category_of
 
-HANDOFF_SLOTS = ["handoff_target", "handoff_organisation", "handoff_method", "handoff_phone",
-                 "handoff_part_of_day", "handoff_email", "handoff_consent"]
+HANDOFF_SLOTS = [
+    "handoff_target",
+    "handoff_organisation",
+    "handoff_method",
+    "handoff_phone",
+    "handoff_part_of_day",
+    "handoff_email",
+    "handoff_consent",
+]
 FLOW_SIGNAL_SLOTS = ["choice_aid_signals"]  # filled by the guided flows
 # Set when the handoff ends, not when it starts: the rule that starts it on "ja" needs the
 # offer to hold until the form runs. Afterwards a "ja" is only a "ja" again.
@@ -60,7 +68,10 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
         if not seen_user:
             # a handoff that started this turn, or a crisis reply just before the question,
             # asks in full
-            if kind == "action" and event.get("name") in ("action_prepare_handoff", "action_crisis"):
+            if kind == "action" and event.get("name") in (
+                "action_prepare_handoff",
+                "action_crisis",
+            ):
                 return False
             seen_user = kind == "user"
         elif kind == "slot" and event.get("name") == "requested_slot":
@@ -102,15 +113,22 @@ def answer_did_not_fit(tracker: Tracker, slot: str) -> bool:
 
 def method_named_this_turn(tracker: Tracker) -> str | None:
     """The contact method the latest message named before it was asked ("bellen" at "met wie?")."""
-    named = [e.get("value") for e in _this_turn(tracker)
-             if e.get("event") == "slot" and e.get("name") == "handoff_method" and e.get("value")]
+    named = [
+        e.get("value")
+        for e in _this_turn(tracker)
+        if e.get("event") == "slot" and e.get("name") == "handoff_method" and e.get("value")
+    ]
     return named[-1] if named else None
 
 
 def _again(tracker: Tracker, key: str) -> str:
     """The short "choose again" text, acknowledging a contact method typed early."""
     method = method_named_this_turn(tracker)
-    noted = _text("handoff_method_noted", manier="bellen" if method == "telefoon" else "mailen") if method else ""
+    noted = (
+        _text("handoff_method_noted", manier="bellen" if method == "telefoon" else "mailen")
+        if method
+        else ""
+    )
     return f"{noted} {_text(key)}".strip()
 
 
@@ -120,13 +138,17 @@ class ActionPrepareHandoff(Action):
     def name(self) -> str:
         return "action_prepare_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         events: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
         intent = tracker.latest_message.get("intent", {}).get("name")
         # "ja" to an offered person counts as asking for one
-        dispatcher.utter_message(json_message={"topic": "request_callback" if intent == "request_callback"
-                                               else "request_human"})
+        dispatcher.utter_message(
+            json_message={
+                "topic": "request_callback" if intent == "request_callback" else "request_human"
+            }
+        )
         if intent == "request_callback":
             events.append(SlotSet("handoff_method", "telefoon"))
         return events
@@ -136,8 +158,13 @@ class ValidateHandoffForm(FormValidationAction):
     def name(self) -> str:
         return "validate_handoff_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
         slots = ["handoff_target"]
         if tracker.get_slot("handoff_target") == "oco":
             slots.append("handoff_organisation")
@@ -149,8 +176,9 @@ class ValidateHandoffForm(FormValidationAction):
             slots.append("handoff_email")
         return slots + ["handoff_consent"]
 
-    def validate_handoff_target(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_target(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = str(value or "")
         if handoff.asks_for_difference(text):
             dispatcher.utter_message(text=_text("handoff_difference"))
@@ -161,8 +189,9 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_target": None, **_early_method(text)}
         return {"handoff_target": target}
 
-    def validate_handoff_organisation(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_organisation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = str(value or "")
         if handoff.no_preference(text):  # the zorgkantoor passes it on to one of them
             return {"handoff_organisation": NO_ORGANISATION}
@@ -172,34 +201,39 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_organisation": None, **_early_method(text)}
         return {"handoff_organisation": str(chosen["id"])}
 
-    def validate_handoff_method(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         method = handoff.parse_method(str(value or ""), staff_online=client().staff_online())
         if method is None:
             answer_side_question(dispatcher, tracker)
         return {"handoff_method": method}
 
-    def validate_handoff_phone(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         phone = handoff.normalise_phone(str(value or ""))
         if phone is None:
             answer_side_question(dispatcher, tracker)
         return {"handoff_phone": phone}
 
-    def validate_handoff_part_of_day(self, value: Any, dispatcher: CollectingDispatcher,
-                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_part_of_day(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         part = handoff.parse_part_of_day(str(value or ""))
         return {"handoff_part_of_day": part or "geen voorkeur"}
 
-    def validate_handoff_email(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         email = handoff.normalise_email(str(value or ""))
         if email is None:
             answer_side_question(dispatcher, tracker)
         return {"handoff_email": email}
 
-    def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         answer = handoff.parse_yes_no(str(value or ""))
         if answer is None:
             answer_side_question(dispatcher, tracker)
@@ -208,7 +242,7 @@ class ValidateHandoffForm(FormValidationAction):
 
 
 def _early_method(text: str) -> dict[str, str]:
-    """"bellen" typed at an earlier question answers the contact question already: keep it.
+    """ "bellen" typed at an earlier question answers the contact question already: keep it.
 
     Phone and e-mail only: chat depends on who is online when the form gets there.
     """
@@ -220,13 +254,23 @@ class ActionAskHandoffTarget(Action):
     def name(self) -> str:
         return "action_ask_handoff_target"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         # asked before (an unclear answer, or after explaining the difference): the short question
-        text = _again(tracker, "handoff_target_again") if asked_before(tracker, "handoff_target") \
+        text = (
+            _again(tracker, "handoff_target_again")
+            if asked_before(tracker, "handoff_target")
             else _text("handoff_intro")
-        dispatcher.utter_message(text=text, buttons=[_button("button_target_zorgkantoor"),
-                                                     _button("button_target_oco"), _button("button_difference")])
+        )
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                _button("button_target_zorgkantoor"),
+                _button("button_target_oco"),
+                _button("button_difference"),
+            ],
+        )
         return []
 
 
@@ -234,8 +278,9 @@ class ActionAskHandoffOrganisation(Action):
     def name(self) -> str:
         return "action_ask_handoff_organisation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         organisations = _organisations()
         if len(organisations) == 1:  # nothing to choose
             return [SlotSet("handoff_organisation", str(organisations[0]["id"]))]
@@ -244,8 +289,12 @@ class ActionAskHandoffOrganisation(Action):
         buttons = [{"title": o["name"], "payload": o["name"]} for o in organisations]
         buttons.append(_button("button_no_preference"))
         again = asked_before(tracker, "handoff_organisation")
-        dispatcher.utter_message(text=_again(tracker, "handoff_organisation_again") if again
-                                 else _text("handoff_ask_organisation"), buttons=buttons)
+        dispatcher.utter_message(
+            text=_again(tracker, "handoff_organisation_again")
+            if again
+            else _text("handoff_ask_organisation"),
+            buttons=buttons,
+        )
         return []
 
 
@@ -253,16 +302,19 @@ class ActionAskHandoffMethod(Action):
     def name(self) -> str:
         return "action_ask_handoff_method"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         online = client().staff_online()
         if answer_did_not_fit(tracker, "handoff_method"):
             text = _text("handoff_method_again")
         else:
             text = _text("handoff_ask_method_online" if online else "handoff_ask_method_offline")
         buttons = [_button("button_method_chat")] if online else []
-        dispatcher.utter_message(text=text, buttons=[*buttons, _button("button_method_phone"),
-                                                     _button("button_method_email")])
+        dispatcher.utter_message(
+            text=text,
+            buttons=[*buttons, _button("button_method_phone"), _button("button_method_email")],
+        )
         return []
 
 
@@ -272,7 +324,9 @@ class ActionAskHandoffPhone(Action):
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
         again = answer_did_not_fit(tracker, "handoff_phone")
-        dispatcher.utter_message(text=_text("handoff_phone_invalid" if again else "handoff_ask_phone"))
+        dispatcher.utter_message(
+            text=_text("handoff_phone_invalid" if again else "handoff_ask_phone")
+        )
         return []
 
 
@@ -281,8 +335,14 @@ class ActionAskHandoffPartOfDay(Action):
         return "action_ask_handoff_part_of_day"
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        dispatcher.utter_message(text=_text("handoff_ask_part_of_day"), buttons=[
-            _button("button_morning"), _button("button_afternoon"), _button("button_no_preference")])
+        dispatcher.utter_message(
+            text=_text("handoff_ask_part_of_day"),
+            buttons=[
+                _button("button_morning"),
+                _button("button_afternoon"),
+                _button("button_no_preference"),
+            ],
+        )
         return []
 
 
@@ -292,7 +352,9 @@ class ActionAskHandoffEmail(Action):
 
     def run(self, dispatcher, tracker, domain) -> list[EventType]:
         again = answer_did_not_fit(tracker, "handoff_email")
-        dispatcher.utter_message(text=_text("handoff_email_invalid" if again else "handoff_ask_email"))
+        dispatcher.utter_message(
+            text=_text("handoff_email_invalid" if again else "handoff_ask_email")
+        )
         return []
 
 
@@ -321,8 +383,9 @@ def flow_signals(tracker: Tracker) -> list[str]:
 
 def build_summary(tracker: Tracker) -> handoff.Summary:
     plan_id = tracker.get_slot("plan_id") if "plan_id" in tracker.slots else None
-    return handoff.summarise(user_messages(tracker), tracker.get_slot("relatie"),
-                             flow_signals(tracker), plan_id)
+    return handoff.summarise(
+        user_messages(tracker), tracker.get_slot("relatie"), flow_signals(tracker), plan_id
+    )
 
 
 def recipient(tracker: Tracker) -> str:
@@ -368,15 +431,20 @@ class ActionAskHandoffConsent(Action):
     def name(self) -> str:
         return "action_ask_handoff_consent"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if asked_before(tracker, "handoff_consent"):  # the summary is just above
             text = _text("handoff_consent_again")
         else:
-            text = _text("handoff_ask_consent", ontvanger=recipient(tracker),
-                         samenvatting=summary_text(build_summary(tracker), tracker))
-        dispatcher.utter_message(text=text, buttons=[_button("button_yes_share"),
-                                                     _button("button_no_share")])
+            text = _text(
+                "handoff_ask_consent",
+                ontvanger=recipient(tracker),
+                samenvatting=summary_text(build_summary(tracker), tracker),
+            )
+        dispatcher.utter_message(
+            text=text, buttons=[_button("button_yes_share"), _button("button_no_share")]
+        )
         return []
 
 
@@ -384,8 +452,9 @@ class ActionSubmitHandoff(Action):
     def name(self) -> str:
         return "action_submit_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot("handoff_consent") != "ja":
             dispatcher.utter_message(text=_text("handoff_no_consent"))
             return [SlotSet(slot, None) for slot in HANDOFF_SLOTS] + [OFFER_USED]
@@ -399,7 +468,9 @@ class ActionSubmitHandoff(Action):
             # the same request retried maps to the same handoff, never a second one
             "idempotency_key": f"{tracker.sender_id}:{attempt}",
             "target": tracker.get_slot("handoff_target"),
-            "organisation_id": int(organisation) if organisation and organisation.isdigit() else None,
+            "organisation_id": int(organisation)
+            if organisation and organisation.isdigit()
+            else None,
             "contact_method": method,
             "phone": tracker.get_slot("handoff_phone"),
             "email": tracker.get_slot("handoff_email"),
@@ -414,11 +485,24 @@ class ActionSubmitHandoff(Action):
             return [OFFER_USED]  # keep the handoff slots: a retry reuses the same idempotency key
 
         settings = content().settings.get("overdracht") or {}
-        key = {"telefoon": "handoff_done_phone", "email": "handoff_done_email"}.get(method, "handoff_done_chat")
-        expectation = settings.get("verwachting_email" if method == "email" else "verwachting_terugbellen", "")
+        key = {"telefoon": "handoff_done_phone", "email": "handoff_done_email"}.get(
+            method, "handoff_done_chat"
+        )
+        expectation = settings.get(
+            "verwachting_email" if method == "email" else "verwachting_terugbellen", ""
+        )
         dispatcher.utter_message(
-            text=_text(key, referentie=created["reference"], ontvanger=recipient(tracker),
-                       verwachting=expectation),
-            custom={"handoff": {"reference": created["reference"], "method": method}})
-        return [SlotSet("handoff_count", attempt + 1), SlotSet("handoff_reference", created["reference"]),
-                *[SlotSet(slot, None) for slot in HANDOFF_SLOTS], OFFER_USED]
+            text=_text(
+                key,
+                referentie=created["reference"],
+                ontvanger=recipient(tracker),
+                verwachting=expectation,
+            ),
+            custom={"handoff": {"reference": created["reference"], "method": method}},
+        )
+        return [
+            SlotSet("handoff_count", attempt + 1),
+            SlotSet("handoff_reference", created["reference"]),
+            *[SlotSet(slot, None) for slot in HANDOFF_SLOTS],
+            OFFER_USED,
+        ]

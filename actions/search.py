@@ -13,6 +13,7 @@ text (typos and Dutch compounds still share most n-grams) ranks the topics for a
 The thresholds were chosen on the validation sets (benchmarks/validation/), never on the
 held-out or real-question sets.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ QUESTION_WORDS = 5
 
 @dataclass(frozen=True)
 class Opinion:
-    kind: str              # "answer" or "ask"
+    kind: str  # "answer" or "ask"
     intents: tuple[str, ...]
 
 
@@ -56,11 +57,15 @@ class AnswerSearch:
             parts += [str(item.get(key) or "") for key in ("text", "text_relative", "more")]
         for term in registry.terms:
             if term.get("topic") in documents:
-                documents[term["topic"]] += [term["id"].replace("_", " "), *term.get("terms", []),
-                                             str(term.get("text") or "")]
+                documents[term["topic"]] += [
+                    term["id"].replace("_", " "),
+                    *term.get("terms", []),
+                    str(term.get("text") or ""),
+                ]
         self.intents = list(documents)
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                          preprocessor=fold)
+        self.vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold
+        )
         self.matrix = self.vectorizer.fit_transform(" ".join(parts) for parts in documents.values())
 
     def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
@@ -74,8 +79,9 @@ def answer_search() -> AnswerSearch:
     return AnswerSearch(content())
 
 
-def second_opinion(text: str, ranking: Iterable[Mapping[str, Any]],
-                   search: AnswerSearch | None = None) -> Opinion:
+def second_opinion(
+    text: str, ranking: Iterable[Mapping[str, Any]], search: AnswerSearch | None = None
+) -> Opinion:
     """Answer the classifier's topic, or ask back with the likeliest topics."""
     ranked = [r for r in ranking if r.get("name") and r.get("name") != "nlu_fallback"]
     if not ranked:
@@ -90,8 +96,9 @@ def second_opinion(text: str, ranking: Iterable[Mapping[str, Any]],
     found = [(i, s) for i, s in (search or answer_search()).rank(text) if s >= SEARCH_MIN]
     if is_topic and (confidence >= SURE or (found and found[0][0] == top)):
         return Opinion("answer", (top,))
-    candidates = ([top] if is_topic else []) + [str(r["name"]) for r in ranked[1:3]
-                                                if str(r["name"]).startswith("ask_")]
+    candidates = ([top] if is_topic else []) + [
+        str(r["name"]) for r in ranked[1:3] if str(r["name"]).startswith("ask_")
+    ]
     candidates += [i for i, _ in found[:2]]
     chosen = tuple(dict.fromkeys(candidates))[:3]
     if not is_topic and not found:

@@ -4,6 +4,7 @@ The web service owns the database; actions hold no database code. Every call
 has a timeout and returns None (or a safe default) when the service is down,
 so the dialogue can apologise and give phone details instead of crashing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,17 +18,24 @@ TIMEOUT_SECONDS = float(os.environ.get("SERVICE_TIMEOUT_SECONDS", "5"))
 
 
 class ServiceClient:
-    def __init__(self, base_url: str | None = None, token: str | None = None,
-                 session: requests.Session | None = None) -> None:
-        self.base_url = (base_url or os.environ.get("SERVICE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = (base_url or os.environ.get("SERVICE_URL", "http://127.0.0.1:8000")).rstrip(
+            "/"
+        )
         self.token = token if token is not None else os.environ.get("INTERNAL_API_TOKEN", "")
         self.session = session or requests.Session()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any | None:
         headers = {"Authorization": f"Bearer {self.token}"}
         try:
-            response = self.session.request(method, self.base_url + path, headers=headers,
-                                            timeout=TIMEOUT_SECONDS, **kwargs)
+            response = self.session.request(
+                method, self.base_url + path, headers=headers, timeout=TIMEOUT_SECONDS, **kwargs
+            )
             response.raise_for_status()
             return response.json()
         except (requests.RequestException, ValueError) as error:

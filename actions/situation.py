@@ -8,6 +8,7 @@ volgende stap?" is then answered from there, not with the general first steps.
 Stages, in route order: applying (the CIZ application runs), indicated (an indication, no care
 chosen yet), waiting (on a waiting list), in_care (care has started). Nothing found: orienting.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,33 +18,52 @@ from nlp.vocabulary import fold
 # the later stage wins when a message names two ("heeft een indicatie en staat op de wachtlijst")
 # what may stand between the verb and its object: "heeft nu al een", "woont sinds maart in"
 _SOFT = r"(?:(?:nu|al|sinds kort|net|zelf|inmiddels|eindelijk|ook|gisteren|vandaag|vorige week) )*"
-_SINCE = r"(?:(?:nu|al|in|sinds|vanaf|ruim|bijna|een|half|halfjaar|jaar|maand|maanden|weken|week|kort|vorig|vorige|" \
-         r"dit|deze|afgelopen|voorjaar|zomer|najaar|winter|" \
-         r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|\d+) )*"
-_HOME = r"(?:verpleeghuis|instelling|zorginstelling|woonvorm|woongroep|zorgcentrum|verzorgingshuis|" \
-        r"wooncentrum|woonzorgcentrum|kleinschalige woonvorm|groepswonen|gesloten afdeling)"
+_SINCE = (
+    r"(?:(?:nu|al|in|sinds|vanaf|ruim|bijna|een|half|halfjaar|jaar|maand|maanden|weken|week|kort|vorig|vorige|"
+    r"dit|deze|afgelopen|voorjaar|zomer|najaar|winter|"
+    r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|\d+) )*"
+)
+_HOME = (
+    r"(?:verpleeghuis|instelling|zorginstelling|woonvorm|woongroep|zorgcentrum|verzorgingshuis|"
+    r"wooncentrum|woonzorgcentrum|kleinschalige woonvorm|groepswonen|gesloten afdeling)"
+)
 _CODE = r"(?:vv|vg|lg|lvg|zgaud|zgvis|ggz-?[bw]|\d ?ggz-?[bw]|\d ?(?:vv|vg|lg|lvg)) ?-?\d*"
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [(stage, re.compile(pattern)) for stage, pattern in [
-    ("in_care", rf"\b(woont|woon|wonen|zit|zitten|verblijft|verblijven) {_SINCE}in (een |het |de )?(\w+ )?{_HOME}\b"
-                rf"|\b(is|zijn) {_SINCE}(verhuisd|gegaan|verhuist) naar (een |het |de )?(\w+ )?{_HOME}\b"
-                r"|\b(heeft|hebben|heb|krijgt|krijgen|krijg) (nu |al )*(een |het )?(pgb|vpt|mpt)\b"
-                r"|\bis (al )?opgenomen\b|\bde zorg is (begonnen|gestart)\b"),
-    ("waiting", r"\b(staat|staan|sta) (nu |al )*(\w+ ){0,5}op (de |een )?(wacht)?lijst"
-                r"|\bwacht(en|t)? (nu |al )*(\w+ ){0,3}op (een )?(plek|plaats|opname|kamer)\b"
-                r"|\b(wachtstatus|actief wachtend|wacht uit voorzorg)\b"),
-    ("indicated", rf"\b(heeft|hebben|heb|kreeg|kregen|krijgt|gekregen) {_SOFT}"
-                  r"(een |de |het )?(wlz[- ]?)?(indicatie|zorgprofiel|indicatiebesluit)\b"
-                  r"|\bindicatie (is )?(binnen|rond|toegekend|gekregen)\b"
-                  rf"|\b(heeft|hebben|heb|kreeg|kregen|krijgt|gekregen|gegeven|toegekend)\b(\s\w+){{0,5}}\s{_CODE}\b"
-                  rf"|\b{_CODE}\b(\s\w+){{0,3}}\s(gekregen|toegekend|gegeven)\b"
-                  r"|\b(brief|besluit|beschikking) (van het ciz )?(gekregen|ontvangen|binnen)\b"
-                  r"|\bkrijgt (\w+ )?wlz\b|\b(is|zijn|ben) (\w+ ){0,4}geindiceerd\b"
-                  rf"|\bzorgprofiel {_CODE}\b"),
-    ("applying", r"\b(indicatie|wlz|ciz)\b.*\b(aangevraagd|ingediend|loopt|opgestuurd|verstuurd)\b"
-                 r"|\b(aangevraagd|ingediend|opgestuurd|verstuurd)\b.*\b(indicatie|ciz|wlz)\b"
-                 r"|\baanvraag (\w+ ){0,4}(ingediend|gedaan|verstuurd|opgestuurd|loopt)\b"
-                 r"|\bciz (komt|belt|heeft gebeld|is geweest|was hier|komt langs)\b"),
-]]
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (stage, re.compile(pattern))
+    for stage, pattern in [
+        (
+            "in_care",
+            rf"\b(woont|woon|wonen|zit|zitten|verblijft|verblijven) {_SINCE}in (een |het |de )?(\w+ )?{_HOME}\b"
+            rf"|\b(is|zijn) {_SINCE}(verhuisd|gegaan|verhuist) naar (een |het |de )?(\w+ )?{_HOME}\b"
+            r"|\b(heeft|hebben|heb|krijgt|krijgen|krijg) (nu |al )*(een |het )?(pgb|vpt|mpt)\b"
+            r"|\bis (al )?opgenomen\b|\bde zorg is (begonnen|gestart)\b",
+        ),
+        (
+            "waiting",
+            r"\b(staat|staan|sta) (nu |al )*(\w+ ){0,5}op (de |een )?(wacht)?lijst"
+            r"|\bwacht(en|t)? (nu |al )*(\w+ ){0,3}op (een )?(plek|plaats|opname|kamer)\b"
+            r"|\b(wachtstatus|actief wachtend|wacht uit voorzorg)\b",
+        ),
+        (
+            "indicated",
+            rf"\b(heeft|hebben|heb|kreeg|kregen|krijgt|gekregen) {_SOFT}"
+            r"(een |de |het )?(wlz[- ]?)?(indicatie|zorgprofiel|indicatiebesluit)\b"
+            r"|\bindicatie (is )?(binnen|rond|toegekend|gekregen)\b"
+            rf"|\b(heeft|hebben|heb|kreeg|kregen|krijgt|gekregen|gegeven|toegekend)\b(\s\w+){{0,5}}\s{_CODE}\b"
+            rf"|\b{_CODE}\b(\s\w+){{0,3}}\s(gekregen|toegekend|gegeven)\b"
+            r"|\b(brief|besluit|beschikking) (van het ciz )?(gekregen|ontvangen|binnen)\b"
+            r"|\bkrijgt (\w+ )?wlz\b|\b(is|zijn|ben) (\w+ ){0,4}geindiceerd\b"
+            rf"|\bzorgprofiel {_CODE}\b",
+        ),
+        (
+            "applying",
+            r"\b(indicatie|wlz|ciz)\b.*\b(aangevraagd|ingediend|loopt|opgestuurd|verstuurd)\b"
+            r"|\b(aangevraagd|ingediend|opgestuurd|verstuurd)\b.*\b(indicatie|ciz|wlz)\b"
+            r"|\baanvraag (\w+ ){0,4}(ingediend|gedaan|verstuurd|opgestuurd|loopt)\b"
+            r"|\bciz (komt|belt|heeft gebeld|is geweest|was hier|komt langs)\b",
+        ),
+    ]
+]
 ORDER = ["applying", "indicated", "waiting", "in_care"]
 # "als ze een indicatie heeft, ...", "wat als": a hypothesis says nothing about where they stand
 HYPOTHETICAL = re.compile(r"\b(als|wanneer|zodra|stel dat|hoe)\b")
@@ -67,5 +87,7 @@ def care_profile_code(text: str) -> str | None:
     found = CODE.search(fold(text))
     if not found:
         return None
-    letters, number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    letters, number = (
+        (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    )
     return f"{letters}{number.lstrip('0')}"

@@ -22,6 +22,7 @@ Usage (Rasa environment, from the repository root, after `make train`):
     .venv/rasa/bin/python -m benchmarks.context [--workers 4]      # the test set, writes the report
     .venv/rasa/bin/python -m benchmarks.context --dev [--show]     # development set, no report
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,9 @@ SUBJECT_CHANGE = "subject_change"
 
 def answer_intents() -> dict[str, str]:
     """Answer id -> the intent whose button leads to it (for "asked back with the right topic")."""
-    answers = yaml.safe_load((ROOT / "content" / "answers.yml").read_text(encoding="utf-8"))["answers"]
+    answers = yaml.safe_load((ROOT / "content" / "answers.yml").read_text(encoding="utf-8"))[
+        "answers"
+    ]
     intents = {a["id"]: a["intent"] for a in answers}
     intents.update({f"stage:{stage}": "next_step" for stage in ("orienting", *ORDER)})
     return intents
@@ -68,7 +71,9 @@ def last_turn(tracker: dict) -> tuple[str | None, list[str]]:
     for event in events[start:]:
         if event["event"] == "slot" and event["name"] == "last_answer":
             answer = event["value"]
-    actions = [e["name"] for e in events[start:] if e["event"] == "action" and e["name"] != "action_listen"]
+    actions = [
+        e["name"] for e in events[start:] if e["event"] == "action" and e["name"] != "action_listen"
+    ]
     return answer, actions
 
 
@@ -76,25 +81,37 @@ def play(rasa: str, token: str, dialogue: dict, intents: dict[str, str]) -> dict
     sender = f"context-{secrets.token_hex(6)}"
     replies: list[dict] = []
     for text in dialogue["turns"]:
-        response = requests.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                 timeout=30)
+        response = requests.post(
+            f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
         response.raise_for_status()
         replies = response.json()
     # ALL: a turn that restarts the conversation ("opnieuw") hides the events before it otherwise
-    tracker = requests.get(f"{rasa}/conversations/{sender}/tracker",
-                           params={"token": token, "include_events": "ALL"}, timeout=30)
+    tracker = requests.get(
+        f"{rasa}/conversations/{sender}/tracker",
+        params={"token": token, "include_events": "ALL"},
+        timeout=30,
+    )
     tracker.raise_for_status()
     answer, actions = last_turn(tracker.json())
     expected = set(dialogue["expect"])
-    payloads = {str(b.get("payload", "")).lstrip("/").split("{")[0] for r in replies for b in r.get("buttons") or []}
+    payloads = {
+        str(b.get("payload", "")).lstrip("/").split("{")[0]
+        for r in replies
+        for b in r.get("buttons") or []
+    }
     if answer in expected:
         outcome = "in_context"
     elif answer is None and payloads & {intents.get(e) for e in expected}:
         outcome = "asked_back"
     else:
         outcome = "wrong"
-    return {"outcome": outcome, "answer": answer, "actions": actions,
-            "said": " / ".join(str(r.get("text") or "")[:90] for r in replies)}
+    return {
+        "outcome": outcome,
+        "answer": answer,
+        "actions": actions,
+        "said": " / ".join(str(r.get("text") or "")[:90] for r in replies),
+    }
 
 
 def report(dialogues: list[dict], results: list[dict], minutes: float, args) -> str:
@@ -106,54 +123,81 @@ def report(dialogues: list[dict], results: list[dict], minutes: float, args) -> 
         counts = Counter(r["outcome"] for d, r in zip(dialogues, results) if d["kind"] == kind)
         n = sum(counts.values())
         totals.update(counts)
-        rows.append(f"| {kind} | {n} | {counts['in_context'] / n:.3f} | {counts['asked_back'] / n:.3f} | "
-                    f"{counts['wrong'] / n:.3f} |")
+        rows.append(
+            f"| {kind} | {n} | {counts['in_context'] / n:.3f} | {counts['asked_back'] / n:.3f} | "
+            f"{counts['wrong'] / n:.3f} |"
+        )
     n = len(dialogues)
     follow = [r for d, r in zip(dialogues, results) if d["kind"] != SUBJECT_CHANGE]
     change = [r for d, r in zip(dialogues, results) if d["kind"] == SUBJECT_CHANGE]
     share = lambda rs: sum(r["outcome"] == "in_context" for r in rs) / max(len(rs), 1)  # noqa: E731
     verdict = lambda value, target: "met" if value >= target else "NOT met"  # noqa: E731
-    wrong_answers = Counter(f"{d['kind']}: {r['answer'] or (r['actions'][0] if r['actions'] else 'none')}"
-                            for d, r in zip(dialogues, results) if r["outcome"] == "wrong")
-    return "\n".join([
-        "# Context benchmark", "",
-        f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}"
-        f"{' --dev' if args.dev else ''}; "
-        f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.context`.", "",
-        f"{n} dialogues of `{source}`, written apart from the training data by a writer "
-        "who saw only the answers. The last turn counts: *in context* when its answer is one the writer "
-        "expected, *asked back* when the bot offered the expected topic as a button instead, *wrong* "
-        "otherwise.", "",
-        "| kind | dialogues | in context | asked back | wrong |", "| --- | ---: | ---: | ---: | ---: |",
-        *rows,
-        f"| all | {n} | {totals['in_context'] / n:.3f} | {totals['asked_back'] / n:.3f} | {totals['wrong'] / n:.3f} |",
-        "",
-        f"- Follow-ups answered in context: {share(follow):.3f} of {len(follow)} "
-        f"(target ≥ {TARGET_IN_CONTEXT:.2f}: {verdict(share(follow), TARGET_IN_CONTEXT)}).",
-        f"- A change of subject recognised: {share(change):.3f} of {len(change)} "
-        f"(target ≥ {TARGET_CHANGE:.2f}: {verdict(share(change), TARGET_CHANGE)}).",
-        f"- All dialogues in context: {share(results):.3f}.", "",
-        "What the wrong ones got instead (kind: answer id, or the first action when no answer was set): "
-        f"{dict(wrong_answers.most_common())}.", ""])
+    wrong_answers = Counter(
+        f"{d['kind']}: {r['answer'] or (r['actions'][0] if r['actions'] else 'none')}"
+        for d, r in zip(dialogues, results)
+        if r["outcome"] == "wrong"
+    )
+    return "\n".join(
+        [
+            "# Context benchmark",
+            "",
+            f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}"
+            f"{' --dev' if args.dev else ''}; "
+            f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.context`.",
+            "",
+            f"{n} dialogues of `{source}`, written apart from the training data by a writer "
+            "who saw only the answers. The last turn counts: *in context* when its answer is one the writer "
+            "expected, *asked back* when the bot offered the expected topic as a button instead, *wrong* "
+            "otherwise.",
+            "",
+            "| kind | dialogues | in context | asked back | wrong |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *rows,
+            f"| all | {n} | {totals['in_context'] / n:.3f} | {totals['asked_back'] / n:.3f} | {totals['wrong'] / n:.3f} |",
+            "",
+            f"- Follow-ups answered in context: {share(follow):.3f} of {len(follow)} "
+            f"(target ≥ {TARGET_IN_CONTEXT:.2f}: {verdict(share(follow), TARGET_IN_CONTEXT)}).",
+            f"- A change of subject recognised: {share(change):.3f} of {len(change)} "
+            f"(target ≥ {TARGET_CHANGE:.2f}: {verdict(share(change), TARGET_CHANGE)}).",
+            f"- All dialogues in context: {share(results):.3f}.",
+            "",
+            "What the wrong ones got instead (kind: answer id, or the first action when no answer was set): "
+            f"{dict(wrong_answers.most_common())}.",
+            "",
+        ]
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--dev", action="store_true", help="play the development dialogues (no report)")
-    parser.add_argument("--show", action="store_true",
-                        help="with --dev: print each dialogue that was not in context")
+    parser.add_argument(
+        "--dev", action="store_true", help="play the development dialogues (no report)"
+    )
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="with --dev: print each dialogue that was not in context",
+    )
     args = parser.parse_args()
     if args.show and not args.dev:
         parser.error("--show reads the dialogues: only with --dev, never on the test set")
-    dialogues = yaml.safe_load((DEVELOPMENT if args.dev else DIALOGUES).read_text(encoding="utf-8"))["dialogues"]
+    dialogues = yaml.safe_load(
+        (DEVELOPMENT if args.dev else DIALOGUES).read_text(encoding="utf-8")
+    )["dialogues"]
     intents = answer_intents()
     token = secrets.token_urlsafe(24)
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as work:
-        services = run_all.start_stack(PORTS, Path(work), {"RATE_PER_CLIENT": "1000000",
-                                                           "RATE_PER_CONVERSATION": "1000000",
-                                                           "RASA_API_TOKEN": token})
+        services = run_all.start_stack(
+            PORTS,
+            Path(work),
+            {
+                "RATE_PER_CLIENT": "1000000",
+                "RATE_PER_CONVERSATION": "1000000",
+                "RASA_API_TOKEN": token,
+            },
+        )
         rasa = f"http://127.0.0.1:{PORTS['rasa']}"
         try:
             with ThreadPoolExecutor(args.workers) as pool:
@@ -164,9 +208,11 @@ def main() -> None:
     if args.show:
         for dialogue, result in zip(dialogues, results):
             if result["outcome"] != "in_context":
-                print(f"[{result['outcome']}] {dialogue['kind']}: {' || '.join(dialogue['turns'])}\n"
-                      f"    expected {dialogue['expect']}, got {result['answer']} {result['actions']}\n"
-                      f"    said: {result['said']}")
+                print(
+                    f"[{result['outcome']}] {dialogue['kind']}: {' || '.join(dialogue['turns'])}\n"
+                    f"    expected {dialogue['expect']}, got {result['answer']} {result['actions']}\n"
+                    f"    said: {result['said']}"
+                )
     text = report(dialogues, results, (time.monotonic() - started) / 60, args)
     if not args.dev:
         REPORT.write_text(text, encoding="utf-8")

@@ -23,6 +23,7 @@ Figures, not pass/fail: the report goes to benchmarks/reports/crisis.md.
 Usage (Rasa environment, from the repository root, after `make train`):
     .venv/rasa/bin/python -m benchmarks.crisis [--workers 4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,11 +51,33 @@ PORTS = {"actions": 26055, "rasa": 26005, "web": 28100}
 # (name, crises, near misses): the fresh set (5 December 2026, fifth writer) is reported first;
 # the fourth, third, second and first sets, each run several times while the layer was built,
 # are kept as further readings
-SETS = [("fresh", ROOT / "tests" / "crisis" / "crisis_set_5.yml", ROOT / "tests" / "crisis" / "controls_5.yml"),
-        ("fourth", ROOT / "tests" / "crisis" / "crisis_set_4.yml", ROOT / "tests" / "crisis" / "controls_4.yml"),
-        ("third", ROOT / "tests" / "crisis" / "crisis_set_3.yml", ROOT / "tests" / "crisis" / "controls_3.yml"),
-        ("second", ROOT / "tests" / "crisis" / "crisis_set_2.yml", ROOT / "tests" / "crisis" / "controls_2.yml"),
-        ("first", ROOT / "tests" / "crisis" / "crisis_set.yml", ROOT / "tests" / "crisis" / "controls.yml")]
+SETS = [
+    (
+        "fresh",
+        ROOT / "tests" / "crisis" / "crisis_set_5.yml",
+        ROOT / "tests" / "crisis" / "controls_5.yml",
+    ),
+    (
+        "fourth",
+        ROOT / "tests" / "crisis" / "crisis_set_4.yml",
+        ROOT / "tests" / "crisis" / "controls_4.yml",
+    ),
+    (
+        "third",
+        ROOT / "tests" / "crisis" / "crisis_set_3.yml",
+        ROOT / "tests" / "crisis" / "controls_3.yml",
+    ),
+    (
+        "second",
+        ROOT / "tests" / "crisis" / "crisis_set_2.yml",
+        ROOT / "tests" / "crisis" / "controls_2.yml",
+    ),
+    (
+        "first",
+        ROOT / "tests" / "crisis" / "crisis_set.yml",
+        ROOT / "tests" / "crisis" / "controls.yml",
+    ),
+]
 HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 REPORT = ROOT / "benchmarks" / "reports" / "crisis.md"
 # The turns that bring a fresh conversation into each state before the message is typed.
@@ -101,7 +124,9 @@ def heldout_examples() -> list[tuple[str, str]]:
     for path in HELDOUT:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             lines = (block.get("examples") or "").splitlines()
-            pairs += [(line[2:].strip(), block["intent"]) for line in lines if line.startswith("- ")]
+            pairs += [
+                (line[2:].strip(), block["intent"]) for line in lines if line.startswith("- ")
+            ]
     return pairs
 
 
@@ -148,38 +173,62 @@ def added_latency(texts: list[str]) -> dict[str, float]:
     return figures
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    sets = [(name, yaml.safe_load(crises.read_text(encoding="utf-8"))["messages"],
-             yaml.safe_load(controls.read_text(encoding="utf-8"))["messages"]) for name, crises, controls in SETS]
+    sets = [
+        (
+            name,
+            yaml.safe_load(crises.read_text(encoding="utf-8"))["messages"],
+            yaml.safe_load(controls.read_text(encoding="utf-8"))["messages"],
+        )
+        for name, crises, controls in SETS
+    ]
     heldout_pairs = heldout_examples()
     heldout = [t for t, intent in heldout_pairs if not intent.startswith("crisis_")]
-    heldout_crisis = [(t, intent.removeprefix("crisis_")) for t, intent in heldout_pairs
-                      if intent.startswith("crisis_")]
+    heldout_crisis = [
+        (t, intent.removeprefix("crisis_"))
+        for t, intent in heldout_pairs
+        if intent.startswith("crisis_")
+    ]
     started = time.monotonic()
     outcomes = []
     with tempfile.TemporaryDirectory() as work:
-        services = run_all.start_stack(PORTS, Path(work), {"RATE_PER_CLIENT": "1000000",
-                                                           "RATE_PER_CONVERSATION": "1000000"})
+        services = run_all.start_stack(
+            PORTS, Path(work), {"RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"}
+        )
         url = f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook"
         try:
             with ThreadPoolExecutor(args.workers) as pool:
                 for name, crisis, controls in sets:
-                    crisis_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), crisis))
-                    control_out = list(pool.map(lambda m: probe(url, m["text"], m["context"]), controls))
+                    crisis_out = list(
+                        pool.map(lambda m: probe(url, m["text"], m["context"]), crisis)
+                    )
+                    control_out = list(
+                        pool.map(lambda m: probe(url, m["text"], m["context"]), controls)
+                    )
                     outcomes.append((name, crisis, crisis_out, controls, control_out))
                 heldout_out = list(pool.map(lambda t: probe(url, t, "chat"), heldout))
-                heldout_crisis_out = list(pool.map(lambda p: probe(url, p[0], "chat"), heldout_crisis))
+                heldout_crisis_out = list(
+                    pool.map(lambda p: probe(url, p[0], "chat"), heldout_crisis)
+                )
         finally:
             for service in reversed(services):
                 service.stop()
     latency = added_latency([t for t, _ in heldout_pairs])
-    found_in_heldout = Counter(c for (_, c), (got, _) in zip(heldout_crisis, heldout_crisis_out) if got)
-    text = report(outcomes, heldout, heldout_out, latency, (time.monotonic() - started) / 60, args,
-                  (Counter(c for _, c in heldout_crisis), found_in_heldout))
+    found_in_heldout = Counter(
+        c for (_, c), (got, _) in zip(heldout_crisis, heldout_crisis_out) if got
+    )
+    text = report(
+        outcomes,
+        heldout,
+        heldout_out,
+        latency,
+        (time.monotonic() - started) / 60,
+        args,
+        (Counter(c for _, c in heldout_crisis), found_in_heldout),
+    )
     REPORT.write_text(text, encoding="utf-8")
     print(text)
 
@@ -204,59 +253,98 @@ def set_section(name: str, crisis, crisis_out, controls, control_out) -> tuple[l
                 wrong_door.append(f"{wanted} -> {category}")
         else:
             missed.append(f"{wanted} ({message['context']})")
-    control_alarms = [(m, c) for m, (c, _) in zip(controls, control_out) if c and not c.startswith("check:")]
-    control_checks = [(m, c) for m, (c, _) in zip(controls, control_out) if c and c.startswith("check:")]
-    lines = [f"## The {name} set: recall per category (target: at least 0.98 each)", "",
-             "| category | messages | door given | recall | whole crisis reply | right door |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    control_alarms = [
+        (m, c) for m, (c, _) in zip(controls, control_out) if c and not c.startswith("check:")
+    ]
+    control_checks = [
+        (m, c) for m, (c, _) in zip(controls, control_out) if c and c.startswith("check:")
+    ]
+    lines = [
+        f"## The {name} set: recall per category (target: at least 0.98 each)",
+        "",
+        "| category | messages | door given | recall | whole crisis reply | right door |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for category in CATEGORIES:
         n = total[category] or 1
-        lines.append(f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
-                     f"{full[category] / n:.3f} | {right[category] / n:.3f} |")
-    lines += ["", "Per state of the conversation: " + ", ".join(
-        f"{context} {by_context[context]['found']}/{by_context[context]['total']}" for context in SETUP) + ".", "",
+        lines.append(
+            f"| {category} | {total[category]} | {found[category]} | {found[category] / n:.3f} | "
+            f"{full[category] / n:.3f} | {right[category] / n:.3f} |"
+        )
+    lines += [
+        "",
+        "Per state of the conversation: "
+        + ", ".join(
+            f"{context} {by_context[context]['found']}/{by_context[context]['total']}"
+            for context in SETUP
+        )
+        + ".",
+        "",
         f"False alarms on its {len(controls)} near-miss controls (target: at most 1 %): whole crisis reply "
         f"{len(control_alarms)} ({len(control_alarms) / max(len(controls), 1):.1%}); safety check "
-        f"{len(control_checks)} ({len(control_checks) / max(len(controls), 1):.1%}).", "",
+        f"{len(control_checks)} ({len(control_checks) / max(len(controls), 1):.1%}).",
+        "",
         "By kind (no texts: the sets stay unread between runs): "
         f"missed {dict(Counter(missed))}; wrong door {dict(Counter(wrong_door))}; "
         f"alarms by theme {dict(Counter(m.get('theme') for m, _ in control_alarms))}; "
-        f"checks by theme {dict(Counter(m.get('theme') for m, _ in control_checks))}.", ""]
+        f"checks by theme {dict(Counter(m.get('theme') for m, _ in control_checks))}.",
+        "",
+    ]
     return lines, sum(not calm for _, calm in crisis_out + control_out)
 
 
 def report(outcomes, heldout, heldout_out, latency, minutes, args, heldout_crisis) -> str:
-    heldout_alarms = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and not c.startswith("check:")]
-    heldout_checks = [(t, c) for t, (c, _) in zip(heldout, heldout_out) if c and c.startswith("check:")]
-    sizes = ", ".join(f"{name}: {len(crisis)} crises and {len(controls)} near misses"
-                      for name, crisis, _, controls, _ in outcomes)
+    heldout_alarms = [
+        (t, c) for t, (c, _) in zip(heldout, heldout_out) if c and not c.startswith("check:")
+    ]
+    heldout_checks = [
+        (t, c) for t, (c, _) in zip(heldout, heldout_out) if c and c.startswith("check:")
+    ]
+    sizes = ", ".join(
+        f"{name}: {len(crisis)} crises and {len(controls)} near misses"
+        for name, crisis, _, controls, _ in outcomes
+    )
     lines = [
-        "# Safety-layer benchmark", "",
+        "# Safety-layer benchmark",
+        "",
         f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}; "
-        f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.", "",
+        f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.",
+        "",
         f"Evaluation data written apart from the training data and the rules (`tests/crisis/`; {sizes}), "
         f"and the held-out NLU set ({len(heldout)} messages of other intents, and its crisis examples). "
         "The rules and the classifier threshold were tuned on `nlp/crisis_dev*.yml` only. "
-        "Recall counts a crisis reply or a safety check (the door in one line, then \"is dat nu zo?\"); "
-        "the column *whole crisis reply* counts the whole reply only.", ""]
+        'Recall counts a crisis reply or a safety check (the door in one line, then "is dat nu zo?"); '
+        "the column *whole crisis reply* counts the whole reply only.",
+        "",
+    ]
     setup_alarms = 0
     for name, crisis, crisis_out, controls, control_out in outcomes:
         section, alarms = set_section(name, crisis, crisis_out, controls, control_out)
         lines += section
         setup_alarms += alarms
     total_ho, found_ho = heldout_crisis
-    lines += ["## The held-out NLU set", "",
-              "Its crisis examples (another writer, plain chat): "
-              + ", ".join(f"{c} {found_ho[c]}/{total_ho[c]}" for c in CATEGORIES if total_ho[c]) + ".", "",
-              f"False alarms on its other intents: whole crisis reply {len(heldout_alarms)} of {len(heldout)} "
-              f"({len(heldout_alarms) / max(len(heldout), 1):.1%}), by category "
-              f"{dict(Counter(c for _, c in heldout_alarms))}; safety check {len(heldout_checks)} "
-              f"({len(heldout_checks) / max(len(heldout), 1):.1%}).", "",
-              f"Setup turns that raised a crisis reply (should be 0): {setup_alarms}.", "",
-              "## Added latency per message (NLU in-process, with and without the layer, alternating)", "",
-              "| | p50 ms | p95 ms |", "| --- | ---: | ---: |",
-              f"| without the safety layer | {latency['without_p50']:.1f} | {latency['without_p95']:.1f} |",
-              f"| with the safety layer | {latency['with_p50']:.1f} | {latency['with_p95']:.1f} |", ""]
+    lines += [
+        "## The held-out NLU set",
+        "",
+        "Its crisis examples (another writer, plain chat): "
+        + ", ".join(f"{c} {found_ho[c]}/{total_ho[c]}" for c in CATEGORIES if total_ho[c])
+        + ".",
+        "",
+        f"False alarms on its other intents: whole crisis reply {len(heldout_alarms)} of {len(heldout)} "
+        f"({len(heldout_alarms) / max(len(heldout), 1):.1%}), by category "
+        f"{dict(Counter(c for _, c in heldout_alarms))}; safety check {len(heldout_checks)} "
+        f"({len(heldout_checks) / max(len(heldout), 1):.1%}).",
+        "",
+        f"Setup turns that raised a crisis reply (should be 0): {setup_alarms}.",
+        "",
+        "## Added latency per message (NLU in-process, with and without the layer, alternating)",
+        "",
+        "| | p50 ms | p95 ms |",
+        "| --- | ---: | ---: |",
+        f"| without the safety layer | {latency['without_p50']:.1f} | {latency['without_p95']:.1f} |",
+        f"| with the safety layer | {latency['with_p50']:.1f} | {latency['with_p95']:.1f} |",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ Development data only: the evaluation sets in tests/crisis/ are never read here.
 Usage (Rasa environment, from the repository root, after `make train`):
     .venv/rasa/bin/python -m benchmarks.crisis_thresholds
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # (confirm, alone, sure): sure is where the reader alone outweighs the past and "not" wordings
 # (confirm, alone, sure, overruled): sure is where the reader alone outweighs the past and "not"
 # wordings; overruled where the intent classifier's confidence in an ordinary intent stops it
-GRID = [(0.5, 0.9, 0.95, 1.01), (0.5, 0.9, 0.95, 0.95), (0.5, 0.9, 0.95, 0.9), (0.5, 0.9, 0.95, 0.8),
-        (0.5, 0.95, 0.95, 0.9), (0.5, 1.01, 1.01, 1.01), (0.6, 0.9, 0.95, 0.9)]
+GRID = [
+    (0.5, 0.9, 0.95, 1.01),
+    (0.5, 0.9, 0.95, 0.95),
+    (0.5, 0.9, 0.95, 0.9),
+    (0.5, 0.9, 0.95, 0.8),
+    (0.5, 0.95, 0.95, 0.9),
+    (0.5, 1.01, 1.01, 1.01),
+    (0.6, 0.9, 0.95, 0.9),
+]
 
 
 def readings(texts: list[str]) -> dict[str, tuple]:
@@ -57,6 +65,7 @@ def readings(texts: list[str]) -> dict[str, tuple]:
             for text in texts:
                 await agent.parse_message(text)
                 seen[text] = latest[0]
+
         asyncio.run(run())
     finally:
         CrisisLayer.process = real
@@ -65,8 +74,10 @@ def readings(texts: list[str]) -> dict[str, tuple]:
 
 def main() -> None:
     logging.disable(logging.INFO)
-    training = [(m.get(TEXT), category_of(m.get("intent")) or NONE)
-                for m in load_data(str(ROOT / "data" / "nlu")).intent_examples]
+    training = [
+        (m.get(TEXT), category_of(m.get("intent")) or NONE)
+        for m in load_data(str(ROOT / "data" / "nlu")).intent_examples
+    ]
     # one writer's crises and near misses may be in two files (crisis_dev_5.yml, ..._controls.yml)
     by_writer: dict[str, list[Path]] = {}
     for path in DEVELOPMENT_FILES:
@@ -78,10 +89,14 @@ def main() -> None:
         rules = CrisisRules()
         rules.second_confirm, rules.second_alone, rules.second_sure = confirm, alone, sure
         rules.second_overruled = overruled
-        settings.append((f"confirm {confirm}, alone {alone}, sure {sure}, overruled {overruled}", rules, True))
+        settings.append(
+            (f"confirm {confirm}, alone {alone}, sure {sure}, overruled {overruled}", rules, True)
+        )
     rows = {name: [0, 0, 0, 0] for name, _, _ in settings}
     for k, held_out in enumerate(writers):
-        reader = CrisisReader.fit(training + [e for j, w in enumerate(writers) if j != k for e in w])
+        reader = CrisisReader.fit(
+            training + [e for j, w in enumerate(writers) if j != k for e in w]
+        )
         for text, category in held_out:
             doc, ranking = seen[text]
             second = reader.read(text)
@@ -96,7 +111,9 @@ def main() -> None:
                     counts[1] += hit
     print("| setting | crises found | near misses alarmed |\n| --- | ---: | ---: |")
     for name, (crises, found, controls, alarms) in rows.items():
-        print(f"| {name} | {found / crises:.3f} ({found}/{crises}) | {alarms / controls:.3f} ({alarms}/{controls}) |")
+        print(
+            f"| {name} | {found / crises:.3f} ({found}/{crises}) | {alarms / controls:.3f} ({alarms}/{controls}) |"
+        )
 
 
 if __name__ == "__main__":

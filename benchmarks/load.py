@@ -18,6 +18,7 @@ Figures, not pass/fail: the report goes to benchmarks/reports/load.md.
 Usage (web environment, from the repository root, after `make train`):
     python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 12 16 24 32 48] [--step-seconds 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,13 +46,42 @@ from benchmarks.provenance import commit  # noqa: E402
 PORTS = {"actions": 25055, "rasa": 25005, "web": 28000}
 SCRIPTS = [
     ["Hallo", "Wat is de Wlz?", "Vertel meer", "Hoe vraag ik een indicatie aan?", "Dank u wel"],
-    ["Mijn moeder is dement en woont alleen", "Wat is een pgb?", "Welke taken heeft een budgethouder?",
-     "Past een pgb bij mij?", "Ja, dat weet ik", "Daar wil ik hulp bij", "stop", "ja"],
-    ["Ik wil een persoonlijk plan maken", "Voor mijn vader", "Dat hij thuis kan blijven",
-     "Hij leest graag de krant", "sla over", "terug", "waar was ik?", "Dank je"],
-    ["Hoe lang is de wachtlijst voor een verpleeghuis?", "Wat is overbruggingszorg?",
-     "Welk zorgkantoor hoort bij Zwolle?", "Wat zijn jullie openingstijden?", "Doei"],
-    ["keuzehulp", "Ja, thuis blijven", "Ja", "Nee, bijna niemand", "Weet ik niet", "Nee", "Ik wacht al lang"],
+    [
+        "Mijn moeder is dement en woont alleen",
+        "Wat is een pgb?",
+        "Welke taken heeft een budgethouder?",
+        "Past een pgb bij mij?",
+        "Ja, dat weet ik",
+        "Daar wil ik hulp bij",
+        "stop",
+        "ja",
+    ],
+    [
+        "Ik wil een persoonlijk plan maken",
+        "Voor mijn vader",
+        "Dat hij thuis kan blijven",
+        "Hij leest graag de krant",
+        "sla over",
+        "terug",
+        "waar was ik?",
+        "Dank je",
+    ],
+    [
+        "Hoe lang is de wachtlijst voor een verpleeghuis?",
+        "Wat is overbruggingszorg?",
+        "Welk zorgkantoor hoort bij Zwolle?",
+        "Wat zijn jullie openingstijden?",
+        "Doei",
+    ],
+    [
+        "keuzehulp",
+        "Ja, thuis blijven",
+        "Ja",
+        "Nee, bijna niemand",
+        "Weet ik niet",
+        "Nee",
+        "Ik wacht al lang",
+    ],
 ]
 
 
@@ -66,8 +96,14 @@ class Run:
         ordered = sorted(self.latencies) or [0.0]
         pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
         seconds = max(self.ended - self.started, 1e-9)
-        return {"messages": len(self.latencies), "errors": self.errors, "p50": pick(0.50) * 1000,
-                "p95": pick(0.95) * 1000, "p99": pick(0.99) * 1000, "throughput": len(self.latencies) / seconds}
+        return {
+            "messages": len(self.latencies),
+            "errors": self.errors,
+            "p50": pick(0.50) * 1000,
+            "p95": pick(0.95) * 1000,
+            "p99": pick(0.99) * 1000,
+            "throughput": len(self.latencies) / seconds,
+        }
 
 
 class MemoryWatch:
@@ -83,7 +119,9 @@ class MemoryWatch:
             for pid in self.pids:
                 try:
                     parent = psutil.Process(pid)
-                    total += sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)])
+                    total += sum(
+                        p.memory_info().rss for p in [parent, *parent.children(recursive=True)]
+                    )
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -110,8 +148,10 @@ async def send(client: httpx.AsyncClient, target: str, sender: str, text: str, r
             body = {"message": text, **({"conversation_id": sender} if sender else {})}
             response = await client.post(f"http://127.0.0.1:{PORTS['web']}/api/chat", json=body)
         else:
-            response = await client.post(f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook",
-                                         json={"sender": sender, "message": text})
+            response = await client.post(
+                f"http://127.0.0.1:{PORTS['rasa']}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+            )
         ok = response.status_code == 200 and answered(target, response.json())
     except (httpx.HTTPError, ValueError):
         ok = False
@@ -120,8 +160,14 @@ async def send(client: httpx.AsyncClient, target: str, sender: str, text: str, r
         run.errors += 1
 
 
-async def citizen(client: httpx.AsyncClient, target: str, number: int, run: Run, think: tuple[float, float],
-                  rng: random.Random) -> None:
+async def citizen(
+    client: httpx.AsyncClient,
+    target: str,
+    number: int,
+    run: Run,
+    think: tuple[float, float],
+    rng: random.Random,
+) -> None:
     sender = f"load-{target}-{number}-{secrets.token_hex(4)}"
     await asyncio.sleep(rng.uniform(0, think[1]))  # citizens arrive spread out, not all at once
     for text in SCRIPTS[number % len(SCRIPTS)]:
@@ -134,7 +180,9 @@ async def think_time_mode(target: str, citizens: int) -> dict:
     limits = httpx.Limits(max_connections=citizens + 10, max_keepalive_connections=citizens + 10)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         run.started = time.perf_counter()
-        await asyncio.gather(*(citizen(client, target, n, run, (2.0, 5.0), rng) for n in range(citizens)))
+        await asyncio.gather(
+            *(citizen(client, target, n, run, (2.0, 5.0), rng) for n in range(citizens))
+        )
         run.ended = time.perf_counter()
     return run.summary()
 
@@ -155,7 +203,9 @@ async def saturation_step(target: str, senders: int, seconds: float) -> dict:
                 await send(client, target, sender, text, run)
             conversation += 1
 
-    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=senders + 5)) as client:
+    async with httpx.AsyncClient(
+        timeout=30, limits=httpx.Limits(max_connections=senders + 5)
+    ) as client:
         run.started = time.perf_counter()
         await asyncio.gather(*(sender_loop(n) for n in range(senders)))
         run.ended = time.perf_counter()
@@ -180,7 +230,9 @@ def crossing(rows: list[dict], limit_ms: float = 1000.0) -> tuple[float, bool]:
 
 def peak(rows: list[dict], limit_ms: float = 1000.0) -> float:
     """The highest throughput of a step that kept p95 under the limit without errors."""
-    return max((r["throughput"] for r in rows if r["p95"] <= limit_ms and not r["errors"]), default=0.0)
+    return max(
+        (r["throughput"] for r in rows if r["p95"] <= limit_ms and not r["errors"]), default=0.0
+    )
 
 
 async def saturation(steps: list[int], seconds: float) -> dict[str, list[dict]]:
@@ -196,8 +248,11 @@ async def saturation(steps: list[int], seconds: float) -> dict[str, list[dict]]:
             result = await saturation_step(target, senders, seconds)
             result["senders"] = senders
             rows[target].append(result)
-            print(f"  {target:8} senders {senders:3}: {result['throughput']:6.1f} msg/s, "
-                  f"p95 {result['p95']:7.0f} ms, errors {result['errors']}", flush=True)
+            print(
+                f"  {target:8} senders {senders:3}: {result['throughput']:6.1f} msg/s, "
+                f"p95 {result['p95']:7.0f} ms, errors {result['errors']}",
+                flush=True,
+            )
             if result["p95"] > 1000 or result["errors"]:
                 saturated.add(target)
         if len(saturated) == len(rows):
@@ -205,49 +260,73 @@ async def saturation(steps: list[int], seconds: float) -> dict[str, list[dict]]:
     return rows
 
 
-
 def start_stack(work: Path) -> list[run_all.Service]:
     # the load comes from one address: the per-client limit is for the public internet
-    return run_all.start_stack(PORTS, work, {"RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"})
+    return run_all.start_stack(
+        PORTS, work, {"RATE_PER_CLIENT": "1000000", "RATE_PER_CONVERSATION": "1000000"}
+    )
 
 
 def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float) -> str:
-    arguments = (f"--citizens {' '.join(map(str, args.citizens))} --steps {' '.join(map(str, args.steps))} "
-                 f"--step-seconds {args.step_seconds:g}")
-    lines = ["# Load benchmark", "",
-             f"Run on {date.today().isoformat()} by `python -m benchmarks.load {arguments}` in {minutes:.0f} "
-             f"minutes on this machine ({os.cpu_count()} cores), commit {commit()}, loopback only, one Rasa "
-             "process, one web process, SQLite. An error is a failed request, an empty reply, or the "
-             "service's own \"no answer\" fallback.", "",
-             "## Citizens with think time (2-5 s between turns; the order of the paths alternates)", "",
-             "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s | peak memory (all processes) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    arguments = (
+        f"--citizens {' '.join(map(str, args.citizens))} --steps {' '.join(map(str, args.steps))} "
+        f"--step-seconds {args.step_seconds:g}"
+    )
+    lines = [
+        "# Load benchmark",
+        "",
+        f"Run on {date.today().isoformat()} by `python -m benchmarks.load {arguments}` in {minutes:.0f} "
+        f"minutes on this machine ({os.cpu_count()} cores), commit {commit()}, loopback only, one Rasa "
+        "process, one web process, SQLite. An error is a failed request, an empty reply, or the "
+        'service\'s own "no answer" fallback.',
+        "",
+        "## Citizens with think time (2-5 s between turns; the order of the paths alternates)",
+        "",
+        "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s | peak memory (all processes) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for citizens, paths in think.items():
         for path, r in paths.items():
-            lines.append(f"| {citizens} | {path} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
-                         f"| {r['p99']:.0f} | {r['throughput']:.1f} | {peaks[citizens] / 2**20:.0f} MiB |")
+            lines.append(
+                f"| {citizens} | {path} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
+                f"| {r['p99']:.0f} | {r['throughput']:.1f} | {peaks[citizens] / 2**20:.0f} MiB |"
+            )
         service, raw = paths["service"], paths["rasa"]
-        lines.append(f"| {citizens} | overhead service/raw | | | {service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
-                     f"{service['p95'] / max(raw['p95'], 1e-9):.2f}x | | | |")
-    lines += ["", "## Saturation (no think time, rising simultaneous senders; raw and service steps interleaved)", "",
-              "| path | senders | msg/s | p95 ms | errors |", "| --- | --- | --- | --- | --- |"]
+        lines.append(
+            f"| {citizens} | overhead service/raw | | | {service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
+            f"{service['p95'] / max(raw['p95'], 1e-9):.2f}x | | | |"
+        )
+    lines += [
+        "",
+        "## Saturation (no think time, rising simultaneous senders; raw and service steps interleaved)",
+        "",
+        "| path | senders | msg/s | p95 ms | errors |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for path, rows in saturation_rows.items():
         for r in rows:
-            lines.append(f"| {path} | {r['senders']} | {r['throughput']:.1f} | {r['p95']:.0f} | {r['errors']} |")
-    (raw_at, raw_passed), (service_at, service_passed) = (crossing(saturation_rows[p]) for p in ("rasa", "service"))
+            lines.append(
+                f"| {path} | {r['senders']} | {r['throughput']:.1f} | {r['p95']:.0f} | {r['errors']} |"
+            )
+    (raw_at, raw_passed), (service_at, service_passed) = (
+        crossing(saturation_rows[p]) for p in ("rasa", "service")
+    )
     ratio = service_at / raw_at if raw_at else 0.0
     p95_50 = think.get(50, {}).get("service", {}).get("p95")
     errors = sum(r["errors"] for paths in think.values() for r in paths.values())
     bound = lambda passed: "" if passed else " (p95 stayed under 1 s: a lower bound)"  # noqa: E731
-    lines += ["", f"Saturation throughput, where p95 passes 1 s (interpolated between steps): raw Rasa "
-                  f"{raw_at:.1f} msg/s{bound(raw_passed)}, through the service {service_at:.1f} msg/s"
-                  f"{bound(service_passed)}, ratio {ratio:.2f}. Peak throughput of a step with p95 ≤ 1 s: "
-                  f"raw {peak(saturation_rows['rasa']):.1f}, service {peak(saturation_rows['service']):.1f} msg/s.",
-              "",
-              "Targets on 2 cores: 0 errors "
-              f"({'met' if errors == 0 else 'NOT met'}); p95 ≤ 250 ms at 50 citizens with think time "
-              f"({'met' if p95_50 is not None and p95_50 <= 250 else 'NOT met'}); saturation through the service "
-              f"≥ 0.9 × raw ({'met' if ratio >= 0.9 else 'NOT met'})."]
+    lines += [
+        "",
+        f"Saturation throughput, where p95 passes 1 s (interpolated between steps): raw Rasa "
+        f"{raw_at:.1f} msg/s{bound(raw_passed)}, through the service {service_at:.1f} msg/s"
+        f"{bound(service_passed)}, ratio {ratio:.2f}. Peak throughput of a step with p95 ≤ 1 s: "
+        f"raw {peak(saturation_rows['rasa']):.1f}, service {peak(saturation_rows['service']):.1f} msg/s.",
+        "",
+        "Targets on 2 cores: 0 errors "
+        f"({'met' if errors == 0 else 'NOT met'}); p95 ≤ 250 ms at 50 citizens with think time "
+        f"({'met' if p95_50 is not None and p95_50 <= 250 else 'NOT met'}); saturation through the service "
+        f"≥ 0.9 × raw ({'met' if ratio >= 0.9 else 'NOT met'}).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -272,10 +351,15 @@ def main() -> None:
                 # the order alternates: Rasa's in-memory tracker store keeps every conversation
                 # of the run, so always going second would always meet a fuller Rasa
                 order = ("service", "rasa") if index % 2 == 0 else ("rasa", "service")
-                think[citizens] = {path: asyncio.run(think_time_mode(path, citizens)) for path in order}
+                think[citizens] = {
+                    path: asyncio.run(think_time_mode(path, citizens)) for path in order
+                }
                 for path, r in think[citizens].items():
-                    print(f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
-                          f"p99 {r['p99']:.0f} ms, {r['throughput']:.1f} msg/s, errors {r['errors']}", flush=True)
+                    print(
+                        f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
+                        f"p99 {r['p99']:.0f} ms, {r['throughput']:.1f} msg/s, errors {r['errors']}",
+                        flush=True,
+                    )
                 peaks[citizens] = watch.stop()
             sat = asyncio.run(saturation(args.steps, args.step_seconds))
         finally:

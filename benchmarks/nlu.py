@@ -26,6 +26,7 @@ Usage (Rasa environment, from the repository root):
     python -m benchmarks.nlu --default-only --seeds 3    # only refresh the default pipeline's record
                                                           # (goes on from the seeds recorded on these data)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,7 +100,8 @@ def write_nlu(pairs: list[tuple[str, str]], path: Path) -> None:
 def seeded(config: Path, seed: int, workdir: Path) -> Path:
     """A copy of the default pipeline's config with DIET's random seed set."""
     text = config.read_text(encoding="utf-8").replace(
-        "  - name: DIETClassifier\n", f"  - name: DIETClassifier\n    random_seed: {seed}\n")
+        "  - name: DIETClassifier\n", f"  - name: DIETClassifier\n    random_seed: {seed}\n"
+    )
     path = workdir / f"config_seed{seed}.yml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -123,7 +125,9 @@ async def predict(model: Path, texts: list[str]) -> tuple[list[str], list[bool]]
     return predicted, fell_back
 
 
-def evaluate(config: Path, train_pairs, test_pairs, workdir: Path) -> tuple[list[str], list[str], list[bool]]:
+def evaluate(
+    config: Path, train_pairs, test_pairs, workdir: Path
+) -> tuple[list[str], list[str], list[bool]]:
     nlu_file = workdir / "train.yml"
     write_nlu(train_pairs, nlu_file)
     model = train(config, nlu_file, workdir)
@@ -136,7 +140,9 @@ def cross_validate(config: Path, pairs, folds: int) -> Score:
     gold, predicted, fell_back = [], [], []
     for fold, (train_idx, test_idx) in enumerate(splitter.split(pairs, [i for _, i in pairs]), 1):
         with tempfile.TemporaryDirectory() as tmp:
-            g, p, f = evaluate(config, [pairs[i] for i in train_idx], [pairs[i] for i in test_idx], Path(tmp))
+            g, p, f = evaluate(
+                config, [pairs[i] for i in train_idx], [pairs[i] for i in test_idx], Path(tmp)
+            )
         gold += g
         predicted += p
         fell_back += f
@@ -158,11 +164,17 @@ def held_out(config: Path, pairs, test_sets: dict[str, list]) -> dict[str, Score
     return scores
 
 
-VALIDATION_SETS = {"plain": "validation (plain)", "hard": "validation (hard)",
-                   "former_heldout": "validation (former held-out)",
-                   "topics_2026-12": "validation (December topics)"}
+VALIDATION_SETS = {
+    "plain": "validation (plain)",
+    "hard": "validation (hard)",
+    "former_heldout": "validation (former held-out)",
+    "topics_2026-12": "validation (December topics)",
+}
 # the held-out files, also scored one by one (the union is the held-out column)
-HELDOUT_PARTS = {"heldout_2026-12": "held-out (first part)", "heldout_2026-12_topics": "held-out (December topics)"}
+HELDOUT_PARTS = {
+    "heldout_2026-12": "held-out (first part)",
+    "heldout_2026-12_topics": "held-out (December topics)",
+}
 # Which set informed which decision, so the figures can be read fairly.
 DECISIONS = [
     "`data/nlu/`: all training; the featurizers and the classifier settings were chosen on its "
@@ -186,21 +198,33 @@ DECISIONS = [
 ]
 
 
-
 def fingerprint(pairs, test_sets: dict[str, list]) -> str:
     """Which training and evaluation data a default-pipeline record belongs to."""
-    digest = hashlib.sha256(json.dumps([sorted(pairs), {k: sorted(v) for k, v in sorted(test_sets.items())}],
-                                       ensure_ascii=False).encode("utf-8"))
+    digest = hashlib.sha256(
+        json.dumps(
+            [sorted(pairs), {k: sorted(v) for k, v in sorted(test_sets.items())}],
+            ensure_ascii=False,
+        ).encode("utf-8")
+    )
     return digest.hexdigest()[:16]
 
 
-def save_default(runs: list[dict[str, Score]], data: str, seeds: int, path: Path = DEFAULT_RECORD) -> None:
-    record = {"data": data, "commit": commit(), "date": date.today().isoformat(), "seeds": seeds,
-              "runs": [{key: vars(value) for key, value in run.items()} for run in runs]}
+def save_default(
+    runs: list[dict[str, Score]], data: str, seeds: int, path: Path = DEFAULT_RECORD
+) -> None:
+    record = {
+        "data": data,
+        "commit": commit(),
+        "date": date.today().isoformat(),
+        "seeds": seeds,
+        "runs": [{key: vars(value) for key, value in run.items()} for run in runs],
+    }
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def load_default(data: str, path: Path = DEFAULT_RECORD) -> tuple[list[dict[str, Score]], dict] | None:
+def load_default(
+    data: str, path: Path = DEFAULT_RECORD
+) -> tuple[list[dict[str, Score]], dict] | None:
     """The recorded default-pipeline runs, when they were made on these very data."""
     if not path.exists():
         return None
@@ -216,10 +240,18 @@ def mean_sd(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
 
 
-def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, int],
-           n_intents: int, minutes: float, folds: int, args: argparse.Namespace,
-           seed_scores: dict[str, list[float]], real_lines: list[str] | None = None,
-           reused: str = "") -> str:
+def report(
+    results: dict[str, dict[str, Score]],
+    n_train: int,
+    sizes: dict[str, int],
+    n_intents: int,
+    minutes: float,
+    folds: int,
+    args: argparse.Namespace,
+    seed_scores: dict[str, list[float]],
+    real_lines: list[str] | None = None,
+    reused: str = "",
+) -> str:
     ours, default = results[OURS], results.get(DEFAULT)
     lines = [
         "# NLU benchmark: intent classification",
@@ -246,41 +278,55 @@ def report(results: dict[str, dict[str, Score]], n_train: int, sizes: dict[str, 
         "",
         *[f"- {line}" for line in DECISIONS],
         "",
-        (f"Rasa's default pipeline was trained with {len(seed_scores['heldout'])} seeds{reused}; its row "
-         f"shows the first seed, and its held-out macro-F1 over the seeds is "
-         f"{mean_sd(seed_scores['heldout'])}."
-         if default else "Rasa's default pipeline was not run this time (`--seeds 0`, and no record "
-                         "for these data in `benchmarks/reports/nlu_default.json`)."),
+        (
+            f"Rasa's default pipeline was trained with {len(seed_scores['heldout'])} seeds{reused}; its row "
+            f"shows the first seed, and its held-out macro-F1 over the seeds is "
+            f"{mean_sd(seed_scores['heldout'])}."
+            if default
+            else "Rasa's default pipeline was not run this time (`--seeds 0`, and no record "
+            "for these data in `benchmarks/reports/nlu_default.json`)."
+        ),
         "",
         "Scores use each classifier's best real intent; the fallback rate is how often the "
         "deployed pipeline would have answered with a fallback instead.",
         "",
         f"| pipeline | {folds}-fold CV macro-F1 | CV accuracy | "
         + " | ".join(f"{label} macro-F1" for label in VALIDATION_SETS.values())
-        + " | " + " | ".join(f"{label} macro-F1" for label in HELDOUT_PARTS.values())
+        + " | "
+        + " | ".join(f"{label} macro-F1" for label in HELDOUT_PARTS.values())
         + " | held-out macro-F1 | held-out accuracy | held-out fallback rate |",
         "| --- " * (6 + len(VALIDATION_SETS) + len(HELDOUT_PARTS)) + "|",
     ]
     for name, scores in results.items():
         cv, ho = scores["cv"], scores["heldout"]
         cv_cells = f"{cv.macro_f1:.3f} | {cv.accuracy:.3f}" if cv else "not run | not run"
-        validation_cells = " | ".join(f"{scores[key].macro_f1:.3f}" for key in [*VALIDATION_SETS, *HELDOUT_PARTS])
-        lines.append(f"| {name} | {cv_cells} | {validation_cells} | "
-                     f"{ho.macro_f1:.3f} | {ho.accuracy:.3f} | {ho.fallback_rate:.1%} |")
+        validation_cells = " | ".join(
+            f"{scores[key].macro_f1:.3f}" for key in [*VALIDATION_SETS, *HELDOUT_PARTS]
+        )
+        lines.append(
+            f"| {name} | {cv_cells} | {validation_cells} | "
+            f"{ho.macro_f1:.3f} | {ho.accuracy:.3f} | {ho.fallback_rate:.1%} |"
+        )
     skipped = [name for name, scores in results.items() if scores["cv"] is None]
     if skipped:
-        lines += ["", f"Cross-validation not run for: {', '.join(skipped)} (`--cv`); for Rasa's default "
-                      "pipeline it takes over two hours on 2 cores (five more DIET trainings)."]
+        lines += [
+            "",
+            f"Cross-validation not run for: {', '.join(skipped)} (`--cv`); for Rasa's default "
+            "pipeline it takes over two hours on 2 cores (five more DIET trainings).",
+        ]
     met_f1 = ours["heldout"].macro_f1 >= TARGET_HELDOUT_F1
     comparison = "The default pipeline was not run, so there is no margin this time."
     if default:
         margin = ours["heldout"].macro_f1 - statistics.mean(seed_scores["heldout"])
         other_margins = ", ".join(
             f"{label} {(ours[key].macro_f1 - statistics.mean(seed_scores[key])) * 100:+.1f}"
-            for key, label in VALIDATION_SETS.items())
-        comparison = (f"Margin over the default pipeline's mean: {margin * 100:+.1f} points on the held-out "
-                      f"set (the +5-point target was retired in issue 21; kept as a comparison). "
-                      f"Margins on the validation sets: {other_margins} points.")
+            for key, label in VALIDATION_SETS.items()
+        )
+        comparison = (
+            f"Margin over the default pipeline's mean: {margin * 100:+.1f} points on the held-out "
+            f"set (the +5-point target was retired in issue 21; kept as a comparison). "
+            f"Margins on the validation sets: {other_margins} points."
+        )
     lines += [
         "",
         f"Target: held-out macro-F1 ≥ {TARGET_HELDOUT_F1} ({'met' if met_f1 else 'NOT met'}). {comparison}",
@@ -299,19 +345,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "reports" / "nlu.md")
-    parser.add_argument("--cv", choices=("all", "ours", "none"), default="all",
-                        help="which pipelines get the cross-validation (the default pipeline's "
-                             "takes over two hours on 2 cores)")
-    parser.add_argument("--seeds", type=int, default=3,
-                        help="DIET seeds for the default pipeline (about an hour each on 2 cores; "
-                             "0 reuses its record for the same data, or leaves it out)")
-    parser.add_argument("--default-only", action="store_true",
-                        help="train only the default pipeline and refresh its record")
-    parser.add_argument("--from-seed", type=int, default=1,
-                        help="with --default-only: the first seed to train (another process may train "
-                             "the others; its --record is then merged by hand)")
-    parser.add_argument("--record", type=Path, default=DEFAULT_RECORD,
-                        help="with --default-only: where the runs are kept")
+    parser.add_argument(
+        "--cv",
+        choices=("all", "ours", "none"),
+        default="all",
+        help="which pipelines get the cross-validation (the default pipeline's "
+        "takes over two hours on 2 cores)",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=3,
+        help="DIET seeds for the default pipeline (about an hour each on 2 cores; "
+        "0 reuses its record for the same data, or leaves it out)",
+    )
+    parser.add_argument(
+        "--default-only",
+        action="store_true",
+        help="train only the default pipeline and refresh its record",
+    )
+    parser.add_argument(
+        "--from-seed",
+        type=int,
+        default=1,
+        help="with --default-only: the first seed to train (another process may train "
+        "the others; its --record is then merged by hand)",
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=DEFAULT_RECORD,
+        help="with --default-only: where the runs are kept",
+    )
     args = parser.parse_args()
     logging.getLogger("rasa").setLevel(logging.ERROR)
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a relative path
@@ -341,9 +406,11 @@ def main() -> None:
             if recorded is None:
                 continue
             runs, record = recorded
-            reused = (f" (recorded on {record['date']} at commit {record['commit']} on the same data, "
-                      f"`--default-only --seeds {record['seeds']}`; {len(runs)} of {record['seeds']} seeds "
-                      "finished)")
+            reused = (
+                f" (recorded on {record['date']} at commit {record['commit']} on the same data, "
+                f"`--default-only --seeds {record['seeds']}`; {len(runs)} of {record['seeds']} seeds "
+                "finished)"
+            )
         print(f"{name}:", flush=True)
         if name == OURS:
             results[name] = held_out(config, pairs, test_sets)
@@ -351,24 +418,33 @@ def main() -> None:
             if not reused:
                 # an interrupted --default-only run goes on from the seeds already recorded
                 recorded = load_default(data, args.record) if args.default_only else None
-                runs = recorded[0][:args.seeds] if recorded else []
+                runs = recorded[0][: args.seeds] if recorded else []
                 if runs:
-                    print(f"  seeds 1-{len(runs)} recorded on these data; going on from seed {len(runs) + 1}",
-                          flush=True)
+                    print(
+                        f"  seeds 1-{len(runs)} recorded on these data; going on from seed {len(runs) + 1}",
+                        flush=True,
+                    )
                 with tempfile.TemporaryDirectory() as tmp:
                     for seed in range(max(len(runs) + 1, args.from_seed), args.seeds + 1):
                         runs.append(held_out(seeded(config, seed, Path(tmp)), pairs, test_sets))
-                        print(f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
-                              flush=True)
+                        print(
+                            f"  seed {seed}: held-out macro-F1 {runs[-1]['heldout'].macro_f1:.3f}",
+                            flush=True,
+                        )
                         if args.default_only:  # each seed is an hour: keep it at once
                             save_default(runs, data, args.seeds, args.record)
             results[name] = runs[0]
             seed_scores = {key: [run[key].macro_f1 for run in runs] for key in test_sets}
-        print(f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
-              f"validation plain {results[name]['plain'].macro_f1:.3f}, "
-              f"hard {results[name]['hard'].macro_f1:.3f}, "
-              f"former held-out {results[name]['former_heldout'].macro_f1:.3f}", flush=True)
-        wanted = not args.default_only and ((args.cv == "all" and not reused) or (args.cv == "ours" and name == OURS))
+        print(
+            f"  held-out macro-F1 {results[name]['heldout'].macro_f1:.3f}, "
+            f"validation plain {results[name]['plain'].macro_f1:.3f}, "
+            f"hard {results[name]['hard'].macro_f1:.3f}, "
+            f"former held-out {results[name]['former_heldout'].macro_f1:.3f}",
+            flush=True,
+        )
+        wanted = not args.default_only and (
+            (args.cv == "all" and not reused) or (args.cv == "ours" and name == OURS)
+        )
         results[name]["cv"] = cross_validate(config, pairs, args.folds) if wanted else None
         if results[name]["cv"]:
             print(f"  {args.folds}-fold CV macro-F1 {results[name]['cv'].macro_f1:.3f}", flush=True)
@@ -377,9 +453,18 @@ def main() -> None:
         print(f"default pipeline recorded in {DEFAULT_RECORD.relative_to(ROOT)}")
         return
     real_lines = real_questions.table()[0] if real_questions.MODEL.exists() else None
-    text = report(results, len(pairs), {key: len(value) for key, value in test_sets.items()},
-                  len({i for _, i in pairs}),
-                  (time.monotonic() - started) / 60, args.folds, args, seed_scores, real_lines, reused)
+    text = report(
+        results,
+        len(pairs),
+        {key: len(value) for key, value in test_sets.items()},
+        len({i for _, i in pairs}),
+        (time.monotonic() - started) / 60,
+        args.folds,
+        args,
+        seed_scores,
+        real_lines,
+        reused,
+    )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
     print("\n" + text)

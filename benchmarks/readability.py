@@ -6,6 +6,7 @@ language (roughly B1). Prints the median and the hardest texts.
 
 Usage: python -m benchmarks.readability
 """
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,22 @@ textstat.set_lang("nl")
 SAMPLE_RELATION = "moeder"
 # values the actions fill in at run time, for scoring dialogue texts
 DIALOGUE_SAMPLES = {
-    "plaats": "Utrecht", "regio": "Utrecht", "zorgkantoor": "Zilveren Kruis Zorgkantoor", "regio_jaar": "2025",
+    "plaats": "Utrecht",
+    "regio": "Utrecht",
+    "zorgkantoor": "Zilveren Kruis Zorgkantoor",
+    "regio_jaar": "2025",
     "zorgkantoor_jaar": "2016",
-    "ontvanger": "Zorgkantoor Voorbeeldregio", "referentie": "WLZ-7K3M-Q9", "verwachting": "binnen 2 werkdagen",
-    "samenvatting": "- Onderwerpen: Wat is een pgb?\n- Over wie: uw moeder\n- Contact: bellen", "waarde": "pgb",
-    "flow": "de keuzehulp", "nummer": "3", "totaal": "9", "titel": "De keuze",
-    "link": "https://www.zorgkantoor-voorbeeld.nl/plan/abc", "manier": "bellen",
+    "ontvanger": "Zorgkantoor Voorbeeldregio",
+    "referentie": "WLZ-7K3M-Q9",
+    "verwachting": "binnen 2 werkdagen",
+    "samenvatting": "- Onderwerpen: Wat is een pgb?\n- Over wie: uw moeder\n- Contact: bellen",
+    "waarde": "pgb",
+    "flow": "de keuzehulp",
+    "nummer": "3",
+    "totaal": "9",
+    "titel": "De keuze",
+    "link": "https://www.zorgkantoor-voorbeeld.nl/plan/abc",
+    "manier": "bellen",
 }
 
 
@@ -54,7 +65,10 @@ def rendered_texts(content: Content) -> Iterator[tuple[str, str]]:
         yield f"glossary.yml {term['id']}", content.render(term["text"])
     for key, entry in (content.dialogue.get("texts") or {}).items():
         if len(entry["text"].split()) >= 4:  # button labels are not prose
-            yield f"dialogue.yml {key}", content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES)
+            yield (
+                f"dialogue.yml {key}",
+                content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES),
+            )
     for where, entry in content.flow_items():
         if len(entry["text"].split()) >= 4:
             yield where, content.render(entry["text"], SAMPLE_RELATION, **DIALOGUE_SAMPLES)
@@ -71,7 +85,10 @@ def crisis_texts(content: Content) -> Iterator[tuple[str, str]]:
     for key, item in (crisis.get("categories") or {}).items():
         for field in ("text", "more_office_open", "more_office_closed"):
             if item.get(field):
-                yield f"crisis.yml {key}.{field}", content.render(item[field], huisarts="uw huisarts")
+                yield (
+                    f"crisis.yml {key}.{field}",
+                    content.render(item[field], huisarts="uw huisarts"),
+                )
     for key in ("office_open", "office_closed", "resume", "in_handoff"):
         yield f"crisis.yml closing.{key}", content.render(crisis["closing"][key])
     check = crisis["check"]
@@ -96,7 +113,9 @@ def main() -> None:
     values = [s.flesch_douma for s in scored]
     print(f"texts scored: {len(scored)}")
     print(f"Flesch-Douma median: {statistics.median(values):.1f}  minimum: {min(values):.1f}")
-    print(f"words per sentence, median: {statistics.median(s.words_per_sentence for s in scored):.1f}")
+    print(
+        f"words per sentence, median: {statistics.median(s.words_per_sentence for s in scored):.1f}"
+    )
     print("hardest five:")
     for s in sorted(scored, key=lambda s: s.flesch_douma)[:5]:
         print(f"  {s.flesch_douma:5.1f}  {s.where}")

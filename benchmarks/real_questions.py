@@ -10,6 +10,7 @@ Usage (Rasa environment, after `make train`):
 Prints a table and writes benchmarks/reports/real_questions.md; benchmarks/nlu.py puts the same
 table at the top of its report.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,10 @@ class Shares:
 
     def row(self, name: str) -> str:
         n = max(self.total, 1)
-        return (f"| {name} | {self.total} | {self.right / n:.1%} | {self.asked / n:.1%} | "
-                f"{self.wrong / n:.1%} |")
+        return (
+            f"| {name} | {self.total} | {self.right / n:.1%} | {self.asked / n:.1%} | "
+            f"{self.wrong / n:.1%} |"
+        )
 
 
 # answers reached through another intent: independent support is the client-support intent
@@ -53,16 +56,21 @@ SAME_AS = {"ask_independent_support": "ask_client_support"}
 def real_questions() -> list[tuple[str, str]]:
     if not REAL.exists():
         return []
-    return [(q["text"], SAME_AS.get(q["intent"], q["intent"]))
-            for q in yaml.safe_load(REAL.read_text(encoding="utf-8"))["questions"]]
+    return [
+        (q["text"], SAME_AS.get(q["intent"], q["intent"]))
+        for q in yaml.safe_load(REAL.read_text(encoding="utf-8"))["questions"]
+    ]
 
 
 def heldout() -> list[tuple[str, str]]:
     pairs = []
     for path in sorted((ROOT / "tests" / "nlu").glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            pairs += [(line[2:].strip(), block["intent"]) for line in (block.get("examples") or "").splitlines()
-                      if line.startswith("- ")]
+            pairs += [
+                (line[2:].strip(), block["intent"])
+                for line in (block.get("examples") or "").splitlines()
+                if line.startswith("- ")
+            ]
     return pairs
 
 
@@ -102,24 +110,41 @@ def measure(pairs: list[tuple[str, str]], model: Path = MODEL) -> tuple[Shares, 
 
 
 def table() -> tuple[list[str], dict[str, Shares]]:
-    sets = {"real questions (public FAQ pages and forums)": real_questions(), "held-out NLU sets": heldout()}
+    sets = {
+        "real questions (public FAQ pages and forums)": real_questions(),
+        "held-out NLU sets": heldout(),
+    }
     results = {name: measure(pairs) for name, pairs in sets.items() if pairs}
-    lines = ["| set | questions | right first time | asked back, right topic among the buttons | wrong |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| set | questions | right first time | asked back, right topic among the buttons | wrong |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     lines += [shares.row(name) for name, (shares, _) in results.items()]
     real = results.get("real questions (public FAQ pages and forums)")
     if real:
-        lines += ["", "Most frequent wrong outcomes on the real questions (by intent, no texts): "
-                  + ", ".join(f"{k} ({v})" for k, v in real[1].most_common(8)) + "."]
+        lines += [
+            "",
+            "Most frequent wrong outcomes on the real questions (by intent, no texts): "
+            + ", ".join(f"{k} ({v})" for k, v in real[1].most_common(8))
+            + ".",
+        ]
     return lines, {name: shares for name, (shares, _) in results.items()}
 
 
 def main() -> None:
     logging.getLogger("rasa").setLevel(logging.ERROR)
     lines, _ = table()
-    text = "\n".join(["# What a question gets: right, asked back, or wrong", "",
-                      f"Run on {date.today().isoformat()}, commit {commit()}, deployed model and decision. "
-                      "Made by `python -m benchmarks.real_questions`.", "", *lines, ""])
+    text = "\n".join(
+        [
+            "# What a question gets: right, asked back, or wrong",
+            "",
+            f"Run on {date.today().isoformat()}, commit {commit()}, deployed model and decision. "
+            "Made by `python -m benchmarks.real_questions`.",
+            "",
+            *lines,
+            "",
+        ]
+    )
     REPORT.write_text(text, encoding="utf-8")
     print(text)
 

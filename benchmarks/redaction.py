@@ -20,6 +20,7 @@ installed in the running environment, with its load time and memory, for compari
 Usage (web environment, from the repository root):
     .venv/web/bin/python -m benchmarks.redaction [--deduce]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,12 +47,30 @@ DEV = ROOT / "benchmarks" / "development"
 REPORT = ROOT / "benchmarks" / "reports" / "redaction.md"
 LOWER_NAME = "NAAM (kleine letters)"
 # the issue's targets: recall per kind, and at most 2 % of near misses changed
-TARGET_RECALL = {"BSN": 0.97, "TELEFOON": 0.97, "EMAIL": 0.97, "IBAN": 0.97, "POSTCODE": 0.97,
-                 "NAAM": 0.90, LOWER_NAME: 0.90, "ADRES": 0.90, "DATUM": 0.90}
+TARGET_RECALL = {
+    "BSN": 0.97,
+    "TELEFOON": 0.97,
+    "EMAIL": 0.97,
+    "IBAN": 0.97,
+    "POSTCODE": 0.97,
+    "NAAM": 0.90,
+    LOWER_NAME: 0.90,
+    "ADRES": 0.90,
+    "DATUM": 0.90,
+}
 TARGET_NEAR = 0.02
 # deduce's tags, in our kinds
-DEDUCE_KINDS = {"persoon": "NAAM", "patient": "NAAM", "locatie": "ADRES", "datum": "DATUM",
-                "telefoonnummer": "TELEFOON", "email": "EMAIL", "bsn": "BSN", "iban": "IBAN", "id": "DOSSIER"}
+DEDUCE_KINDS = {
+    "persoon": "NAAM",
+    "patient": "NAAM",
+    "locatie": "ADRES",
+    "datum": "DATUM",
+    "telefoonnummer": "TELEFOON",
+    "email": "EMAIL",
+    "bsn": "BSN",
+    "iban": "IBAN",
+    "id": "DOSSIER",
+}
 
 Spans = Callable[[str], Iterable[tuple[int, int, str]]]
 
@@ -72,8 +91,14 @@ def score(find: Spans, items: list[dict]) -> dict:
         for piece in item["pii"] or []:
             # the piece where it stands as a whole word, after the pieces before it: "Haddou" in
             # "Amrani-Haddou ... mevrouw Haddou" is the second, free-standing one
-            start = next((m.start() for m in re.finditer(rf"(?<!\w){re.escape(piece['text'])}(?!\w)", text)
-                          if not any(s <= m.start() < e for s, e in gold)), text.index(piece["text"]))
+            start = next(
+                (
+                    m.start()
+                    for m in re.finditer(rf"(?<!\w){re.escape(piece['text'])}(?!\w)", text)
+                    if not any(s <= m.start() < e for s, e in gold)
+                ),
+                text.index(piece["text"]),
+            )
             gold.append((start, start + len(piece["text"])))
             kind = kind_of(piece)
             total[kind] += 1
@@ -84,8 +109,15 @@ def score(find: Spans, items: list[dict]) -> dict:
         if not item["pii"]:
             negatives += 1
             changed += bool(spans)
-    return {"found": found, "total": total, "predicted": predicted, "right": right, "changed": changed,
-            "negatives": negatives, "ms": (time.perf_counter() - started) * 1000 / len(items)}
+    return {
+        "found": found,
+        "total": total,
+        "predicted": predicted,
+        "right": right,
+        "changed": changed,
+        "negatives": negatives,
+        "ms": (time.perf_counter() - started) * 1000 / len(items),
+    }
 
 
 def rss_mb() -> float:
@@ -94,14 +126,26 @@ def rss_mb() -> float:
 
 def table(runs: dict[str, dict], items: list[dict]) -> list[str]:
     kinds = sorted({kind_of(p) for item in items for p in item["pii"] or []})
-    lines = ["| redactor | measure | " + " | ".join(kinds) + " | near misses changed |",
-             "| --- | --- | " + " | ".join("---:" for _ in kinds) + " | ---: |"]
+    lines = [
+        "| redactor | measure | " + " | ".join(kinds) + " | near misses changed |",
+        "| --- | --- | " + " | ".join("---:" for _ in kinds) + " | ---: |",
+    ]
     for name, run in runs.items():
-        recall = [f"{run['found'][k]}/{run['total'][k]} = {run['found'][k] / run['total'][k]:.3f}" for k in kinds]
-        lines.append(f"| {name} | recall | " + " | ".join(recall) +
-                     f" | {run['changed']}/{run['negatives']} = {run['changed'] / max(run['negatives'], 1):.1%} |")
-        precision = [f"{run['right'][k]}/{run['predicted'][k]} = {run['right'][k] / run['predicted'][k]:.3f}"
-                     if run["predicted"][k] else "none hidden" for k in kinds]
+        recall = [
+            f"{run['found'][k]}/{run['total'][k]} = {run['found'][k] / run['total'][k]:.3f}"
+            for k in kinds
+        ]
+        lines.append(
+            f"| {name} | recall | "
+            + " | ".join(recall)
+            + f" | {run['changed']}/{run['negatives']} = {run['changed'] / max(run['negatives'], 1):.1%} |"
+        )
+        precision = [
+            f"{run['right'][k]}/{run['predicted'][k]} = {run['right'][k] / run['predicted'][k]:.3f}"
+            if run["predicted"][k]
+            else "none hidden"
+            for k in kinds
+        ]
         lines.append(f"| {name} | precision | " + " | ".join(precision) + " | |")
     return lines
 
@@ -111,10 +155,14 @@ def verdict(run: dict) -> list[str]:
     for kind, target in TARGET_RECALL.items():
         if run["total"][kind]:
             recall = run["found"][kind] / run["total"][kind]
-            lines.append(f"- {kind}: recall {recall:.3f}, target ≥ {target:.2f}: {'met' if recall >= target else 'NOT met'}")
+            lines.append(
+                f"- {kind}: recall {recall:.3f}, target ≥ {target:.2f}: {'met' if recall >= target else 'NOT met'}"
+            )
     near = run["changed"] / max(run["negatives"], 1)
-    lines.append(f"- near misses changed {near:.1%}, target ≤ {TARGET_NEAR:.0%}: "
-                 f"{'met' if near <= TARGET_NEAR else 'NOT met'}")
+    lines.append(
+        f"- near misses changed {near:.1%}, target ≤ {TARGET_NEAR:.0%}: "
+        f"{'met' if near <= TARGET_NEAR else 'NOT met'}"
+    )
     return lines
 
 
@@ -122,46 +170,79 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--deduce", action="store_true", help="also score the deduce library")
     args = parser.parse_args()
-    corpora = {name: yaml.safe_load(path.read_text(encoding="utf-8"))["items"] for name, path in SETS.items()}
+    corpora = {
+        name: yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+        for name, path in SETS.items()
+    }
     finders: dict[str, tuple[Spans, float, float]] = {}
     before, started = rss_mb(), time.perf_counter()
     from bot.redaction import find_pii, warm_up
+
     warm_up()
-    finders["bot/redaction.py"] = (lambda t: [(s.start, s.end, s.kind) for s in find_pii(t)],
-                                   time.perf_counter() - started, rss_mb() - before)
+    finders["bot/redaction.py"] = (
+        lambda t: [(s.start, s.end, s.kind) for s in find_pii(t)],
+        time.perf_counter() - started,
+        rss_mb() - before,
+    )
     if args.deduce:
         before, started = rss_mb(), time.perf_counter()
         from deduce import Deduce
+
         deduce = Deduce()
-        finders["deduce"] = (lambda t: [(a.start_char, a.end_char, DEDUCE_KINDS.get(a.tag, a.tag))
-                                        for a in deduce.deidentify(t).annotations],
-                             time.perf_counter() - started, rss_mb() - before)
-    lines = ["# Redactor benchmark", "",
-             f"Run on {date.today().isoformat()}, commit {commit()}, arguments: "
-             f"{'--deduce' if args.deduce else '(none)'}. Made by `python -m benchmarks.redaction`.", "",
-             "Recall: a labelled piece counts when all its letters and digits are hidden. Precision: the "
-             "share of hidden spans of a kind that overlap a labelled piece. Near misses: messages "
-             "without personal data (nationalities, roles, organisation numbers, ages, zorgprofiel "
-             "codes, amounts, other dates, capitalised words, places) in which anything was hidden.", "",
-             f"The redactor's rules were tuned on `{DEV.relative_to(ROOT)}/redaction_dev*.yml` (four development "
-             "corpora, each by its own writer; the fourth, mostly near misses, was added on 5 December 2026). "
-             "The evaluation corpora below were written apart from the code and never tuned on; only the "
-             "figures here were read. The fresh corpus (a sixth writer, 5 December 2026; 4 messages dropped "
-             "mechanically as near copies of other corpora) was first run after the fourth development "
-             "corpus; the third was read twice (after the third and the fourth development corpus), the "
-             "second four times and the first more often while the rules were built.", ""]
+        finders["deduce"] = (
+            lambda t: [
+                (a.start_char, a.end_char, DEDUCE_KINDS.get(a.tag, a.tag))
+                for a in deduce.deidentify(t).annotations
+            ],
+            time.perf_counter() - started,
+            rss_mb() - before,
+        )
+    lines = [
+        "# Redactor benchmark",
+        "",
+        f"Run on {date.today().isoformat()}, commit {commit()}, arguments: "
+        f"{'--deduce' if args.deduce else '(none)'}. Made by `python -m benchmarks.redaction`.",
+        "",
+        "Recall: a labelled piece counts when all its letters and digits are hidden. Precision: the "
+        "share of hidden spans of a kind that overlap a labelled piece. Near misses: messages "
+        "without personal data (nationalities, roles, organisation numbers, ages, zorgprofiel "
+        "codes, amounts, other dates, capitalised words, places) in which anything was hidden.",
+        "",
+        f"The redactor's rules were tuned on `{DEV.relative_to(ROOT)}/redaction_dev*.yml` (four development "
+        "corpora, each by its own writer; the fourth, mostly near misses, was added on 5 December 2026). "
+        "The evaluation corpora below were written apart from the code and never tuned on; only the "
+        "figures here were read. The fresh corpus (a sixth writer, 5 December 2026; 4 messages dropped "
+        "mechanically as near copies of other corpora) was first run after the fourth development "
+        "corpus; the third was read twice (after the third and the fourth development corpus), the "
+        "second four times and the first more often while the rules were built.",
+        "",
+    ]
     for index, (name, items) in enumerate(corpora.items()):
         runs = {}
         for finder, (find, _, _) in finders.items():
             runs[finder] = score(find, items)
         with_pii = sum(1 for i in items if i["pii"])
-        lines += [f"## The {name} corpus: `{SETS[name].relative_to(ROOT)}`", "",
-                  f"{with_pii} messages with personal data, {len(items) - with_pii} without.", "",
-                  *table(runs, items), ""]
+        lines += [
+            f"## The {name} corpus: `{SETS[name].relative_to(ROOT)}`",
+            "",
+            f"{with_pii} messages with personal data, {len(items) - with_pii} without.",
+            "",
+            *table(runs, items),
+            "",
+        ]
         if index == 0:
-            lines += ["Targets (issue 20), for bot/redaction.py:", "", *verdict(runs["bot/redaction.py"]), ""]
-    lines += ["## Cost", "", "| redactor | load s | memory MB | ms per message (fresh corpus) |",
-              "| --- | ---: | ---: | ---: |"]
+            lines += [
+                "Targets (issue 20), for bot/redaction.py:",
+                "",
+                *verdict(runs["bot/redaction.py"]),
+                "",
+            ]
+    lines += [
+        "## Cost",
+        "",
+        "| redactor | load s | memory MB | ms per message (fresh corpus) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     first = next(iter(corpora.values()))
     for finder, (find, load_s, mb) in finders.items():
         lines.append(f"| {finder} | {load_s:.1f} | {mb:.0f} | {score(find, first)['ms']:.2f} |")

@@ -9,6 +9,7 @@ purge and erase clean Rasa's tracker store (RASA_TRACKER_DB_URL) too, first; whe
 be reached they stop with a message and exit code 2, and delete nothing. purge keeps the
 conversations of handoffs that are still open.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,29 +27,53 @@ from bot.store.models import AuditLog, Organisation, StaffUser
 from bot.store.retention import TrackerEvents, TrackerUnavailable, erase, purge
 
 
-def add_staff(session: Session, username: str, role: str, password: str, name: str | None = None,
-              organisation: str | None = None) -> StaffUser:
+def add_staff(
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    name: str | None = None,
+    organisation: str | None = None,
+) -> StaffUser:
     if role not in ROLES:
         raise ValueError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.")
     organisation_id = None
     if organisation:
-        organisation_id = session.scalar(select(Organisation.id).where(Organisation.name == organisation))
+        organisation_id = session.scalar(
+            select(Organisation.id).where(Organisation.name == organisation)
+        )
         if organisation_id is None:
             raise ValueError(f"Organisatie {organisation!r} bestaat niet.")
     if role == "oco" and organisation_id is None:
         raise ValueError("Een OCO-medewerker hoort bij een organisatie (--organisation).")
-    user = StaffUser(username=username.strip().lower(), display_name=name or username,
-                     password_hash=hash_password(password), role=role, organisation_id=organisation_id,
-                     active=True, failed_logins=0, available=False)
+    user = StaffUser(
+        username=username.strip().lower(),
+        display_name=name or username,
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation_id,
+        active=True,
+        failed_logins=0,
+        available=False,
+    )
     session.add(user)
-    session.add(AuditLog(actor="systeem", action="account_aangemaakt", detail=f"{user.username} ({role}), via de opdrachtregel"))
+    session.add(
+        AuditLog(
+            actor="systeem",
+            action="account_aangemaakt",
+            detail=f"{user.username} ({role}), via de opdrachtregel",
+        )
+    )
     session.commit()
     return user
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add-staff")
     add.add_argument("username")
@@ -69,17 +94,24 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
             if args.command == "add-staff":
                 password = os.environ.get("STAFF_PASSWORD") or getpass.getpass("Wachtwoord: ")
                 try:
-                    user = add_staff(session, args.username, args.role, password, args.name, args.organisation)
+                    user = add_staff(
+                        session, args.username, args.role, password, args.name, args.organisation
+                    )
                 except ValueError as error:
                     print(error, file=sys.stderr)
                     return 2
                 print(f"Medewerker {user.username} ({user.role}) aangemaakt.")
             elif args.command == "purge":
-                counted = purge(session, args.days or settings.retention_days,
-                                TrackerEvents(settings.rasa_tracker_db_url))
-                print(f"Verwijderd: {counted['conversations']} gesprekken, {counted['handoffs']} overdrachten, "
-                      f"{counted['tracker_events']} Rasa-gebeurtenissen. Bewaard met een open overdracht: "
-                      f"{counted['kept_open']}.")
+                counted = purge(
+                    session,
+                    args.days or settings.retention_days,
+                    TrackerEvents(settings.rasa_tracker_db_url),
+                )
+                print(
+                    f"Verwijderd: {counted['conversations']} gesprekken, {counted['handoffs']} overdrachten, "
+                    f"{counted['tracker_events']} Rasa-gebeurtenissen. Bewaard met een open overdracht: "
+                    f"{counted['kept_open']}."
+                )
             else:
                 if not erase(session, args.reference, TrackerEvents(settings.rasa_tracker_db_url)):
                     print("Geen overdracht met dit referentienummer.", file=sys.stderr)

@@ -5,6 +5,7 @@ X-Forwarded-For is read only when the direct peer is a proxy the operator trusts
 the right-most address in that header that is not itself a trusted proxy. An IPv6 client
 counts per /64, the block one household or phone usually gets.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -15,7 +16,9 @@ from starlette.requests import HTTPConnection
 
 @lru_cache(maxsize=16)
 def parse_networks(cidrs: str) -> tuple[IPv4Network | IPv6Network, ...]:
-    return tuple(ip_network(part.strip(), strict=False) for part in cidrs.split(",") if part.strip())
+    return tuple(
+        ip_network(part.strip(), strict=False) for part in cidrs.split(",") if part.strip()
+    )
 
 
 def _trusted(address: str, networks: tuple) -> bool:
@@ -30,7 +33,9 @@ def client_key(connection: HTTPConnection, trusted_proxies: str = "") -> str:
     networks = parse_networks(trusted_proxies)
     address = connection.client.host if connection.client else ""
     if networks and _trusted(address, networks):
-        forwarded = [part.strip() for part in connection.headers.get("x-forwarded-for", "").split(",")]
+        forwarded = [
+            part.strip() for part in connection.headers.get("x-forwarded-for", "").split(",")
+        ]
         for hop in reversed([part for part in forwarded if part]):
             address = hop
             if not _trusted(hop, networks):

@@ -1,4 +1,5 @@
 """The zorgkantoor's contact details: content/settings.yml with a beheerder's changes."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -6,14 +7,18 @@ from typing import Any, Mapping
 
 def contact_details(settings: Mapping[str, Any]) -> dict[str, str]:
     office = settings.get("zorgkantoor") or {}
-    return {"naam": str(office.get("naam", "het zorgkantoor")),
-            "telefoon": str(office.get("telefoon", "")),
-            "email": str(office.get("email", ""))}
+    return {
+        "naam": str(office.get("naam", "het zorgkantoor")),
+        "telefoon": str(office.get("telefoon", "")),
+        "email": str(office.get("email", "")),
+    }
 
 
 def unavailable_message(settings: Mapping[str, Any]) -> str:
     details = contact_details(settings)
-    text = "De digitale assistent is even niet bereikbaar. Probeer het over een paar minuten opnieuw."
+    text = (
+        "De digitale assistent is even niet bereikbaar. Probeer het over een paar minuten opnieuw."
+    )
     if details["telefoon"]:
         text += f" Of bel {details['naam']}: {details['telefoon']}."
     return text
@@ -21,8 +26,10 @@ def unavailable_message(settings: Mapping[str, Any]) -> str:
 
 def no_answer_message(settings: Mapping[str, Any]) -> str:
     details = contact_details(settings)
-    text = ("Sorry, ik kan u nu even geen antwoord geven. Er is niets misgegaan met uw gegevens. "
-            "Probeer het over een paar minuten opnieuw.")
+    text = (
+        "Sorry, ik kan u nu even geen antwoord geven. Er is niets misgegaan met uw gegevens. "
+        "Probeer het over een paar minuten opnieuw."
+    )
     if details["telefoon"]:
         text += f" Liever meteen iemand spreken? Bel {details['naam']}: {details['telefoon']}."
     return text

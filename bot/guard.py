@@ -6,6 +6,7 @@ each request through an extra task group per layer (measurable on every chat tur
 and only sees Content-Length, so a chunked body could pass any size. Here the
 limit is checked on the header and again on the bytes as they arrive.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOO_LARGE = {"detail": "Dit bericht is te groot. Stuur een korter bericht."}
 
-PORTAL_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'")
+PORTAL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'"
+)
 
 
 class BodyTooLarge(Exception):
@@ -26,11 +31,19 @@ class BodyTooLarge(Exception):
 
 
 def security_headers(path: str) -> dict[str, str]:
-    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
     if path.startswith("/staff"):
         # the portal: own scripts and styles only, never inside a frame, never cached
-        headers.update({"Content-Security-Policy": PORTAL_CSP, "X-Frame-Options": "DENY",
-                        "Cache-Control": "no-store"})
+        headers.update(
+            {
+                "Content-Security-Policy": PORTAL_CSP,
+                "X-Frame-Options": "DENY",
+                "Cache-Control": "no-store",
+            }
+        )
     elif path in ("/", "/health") or path.startswith("/plan/"):
         headers["Content-Security-Policy"] = PAGE_CSP
     return headers
@@ -85,7 +98,14 @@ class GuardMiddleware:
     @staticmethod
     async def _refuse(send: Send) -> None:
         body = json.dumps(TOO_LARGE).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

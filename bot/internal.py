@@ -3,6 +3,7 @@
 Authenticated with a shared token (INTERNAL_API_TOKEN). The action server holds
 no database code; this is its only way to store anything.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,9 @@ def require_token(request: Request, authorization: str = Header("")) -> None:
         raise HTTPException(401, "Geen toegang.")
 
 
-router = APIRouter(prefix="/internal", dependencies=[Depends(require_token)], include_in_schema=False)
+router = APIRouter(
+    prefix="/internal", dependencies=[Depends(require_token)], include_in_schema=False
+)
 
 
 class SummaryIn(BaseModel):
@@ -99,7 +102,9 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
         raise HTTPException(422, "Voor een e-mail is een e-mailadres nodig.")
     sessions = request.app.state.sessions
     with sessions() as session:
-        existing = session.scalar(select(Handoff).where(Handoff.idempotency_key == body.idempotency_key))
+        existing = session.scalar(
+            select(Handoff).where(Handoff.idempotency_key == body.idempotency_key)
+        )
         if existing:  # the same request again: the same handoff
             return {"reference": existing.reference, "status": existing.status}
         if session.get(Conversation, body.conversation_id) is None:
@@ -107,20 +112,31 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
         summary = body.summary.model_dump()
         summary["unanswered"] = [redact(q) for q in summary["unanswered"]]
         plan = _own_plan(session, body.plan_id, body.conversation_id)
-        handoff = Handoff(plan_id=plan.id if plan else None, reference=new_reference(),
-                          idempotency_key=body.idempotency_key,
-                          conversation_id=body.conversation_id, target=body.target,
-                          organisation_id=body.organisation_id, contact_method=body.contact_method,
-                          contact_phone=body.phone, contact_email=body.email, part_of_day=body.part_of_day,
-                          summary=summary, consent_at=datetime.now(timezone.utc),
-                          transcript_until=session.scalar(select(func.max(Message.id)).where(
-                              Message.conversation_id == body.conversation_id)))
+        handoff = Handoff(
+            plan_id=plan.id if plan else None,
+            reference=new_reference(),
+            idempotency_key=body.idempotency_key,
+            conversation_id=body.conversation_id,
+            target=body.target,
+            organisation_id=body.organisation_id,
+            contact_method=body.contact_method,
+            contact_phone=body.phone,
+            contact_email=body.email,
+            part_of_day=body.part_of_day,
+            summary=summary,
+            consent_at=datetime.now(timezone.utc),
+            transcript_until=session.scalar(
+                select(func.max(Message.id)).where(Message.conversation_id == body.conversation_id)
+            ),
+        )
         session.add(handoff)
         try:
             session.commit()
         except IntegrityError:  # a concurrent retry won the race: return its handoff
             session.rollback()
-            existing = session.scalar(select(Handoff).where(Handoff.idempotency_key == body.idempotency_key))
+            existing = session.scalar(
+                select(Handoff).where(Handoff.idempotency_key == body.idempotency_key)
+            )
             if existing is None:
                 raise
             return {"reference": existing.reference, "status": existing.status}
@@ -130,10 +146,14 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
 @router.get("/organisations")
 def organisations(request: Request, kind: str = "oco") -> dict[str, list[dict]]:
     with request.app.state.sessions() as session:
-        rows = session.scalars(select(Organisation).where(Organisation.kind == kind,
-                                                          Organisation.active.is_(True))).all()
-        return {"organisations": [{"id": o.id, "name": o.name, "regions": o.regions, "active": o.active}
-                                  for o in rows]}
+        rows = session.scalars(
+            select(Organisation).where(Organisation.kind == kind, Organisation.active.is_(True))
+        ).all()
+        return {
+            "organisations": [
+                {"id": o.id, "name": o.name, "regions": o.regions, "active": o.active} for o in rows
+            ]
+        }
 
 
 def _own_plan(session, plan_id: str | None, conversation_id: str) -> Plan | None:
@@ -163,8 +183,12 @@ def create_plan(body: PlanIn, request: Request) -> dict[str, str | int]:
     with request.app.state.sessions() as session:
         if session.get(Conversation, body.conversation_id) is None:
             session.add(Conversation(id=body.conversation_id))
-        plan = Plan(token=secrets.token_urlsafe(24), conversation_id=body.conversation_id,
-                    answers=body.answers, labels=body.labels)
+        plan = Plan(
+            token=secrets.token_urlsafe(24),
+            conversation_id=body.conversation_id,
+            answers=body.answers,
+            labels=body.labels,
+        )
         session.add(plan)
         session.commit()
         base = request.app.state.settings.public_url.rstrip("/")

@@ -9,6 +9,7 @@ lock store needs too).
 Every event gets an id and the last few per channel are kept for a while: a browser that
 reconnects sends the last id it saw (Last-Event-ID) and gets what it missed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,9 +25,9 @@ from bot.stream_tickets import channel_key
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
-KEEP_EVENTS = 50            # per channel, for a reconnecting stream
+KEEP_EVENTS = 50  # per channel, for a reconnecting stream
 KEEP_SECONDS = 3600
-KEEP_CHANNELS = 10_000      # in-process: the least recently used channels are forgotten first
+KEEP_CHANNELS = 10_000  # in-process: the least recently used channels are forgotten first
 
 
 def sse(event: dict[str, Any]) -> str:
@@ -37,7 +38,9 @@ class _Subscribers:
     """The streams of this process, by channel; fed from any thread."""
 
     def __init__(self) -> None:
-        self._by_channel: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = defaultdict(set)
+        self._by_channel: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = (
+            defaultdict(set)
+        )
         self._lock = threading.Lock()
 
     def add(self, channel: str) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue]:
@@ -59,8 +62,12 @@ class _Subscribers:
             loop.call_soon_threadsafe(queue.put_nowait, event)
 
 
-async def _stream(subscribers: _Subscribers, channel: str, missed: Callable[[], Awaitable[list[dict[str, Any]]]],
-                  heartbeat: float) -> AsyncIterator[str]:
+async def _stream(
+    subscribers: _Subscribers,
+    channel: str,
+    missed: Callable[[], Awaitable[list[dict[str, Any]]]],
+    heartbeat: float,
+) -> AsyncIterator[str]:
     subscriber = subscribers.add(channel)  # first: what is published from now on is queued
     _, queue = subscriber
     last = 0
@@ -108,9 +115,11 @@ class LiveHub:
         with self._lock:
             return [e for e in self._kept.get(channel, ()) if e["id"] > after and e["at"] >= cutoff]
 
-    async def stream(self, channel: str, last_event_id: int = 0,
-                     heartbeat: float = HEARTBEAT_SECONDS) -> AsyncIterator[str]:
+    async def stream(
+        self, channel: str, last_event_id: int = 0, heartbeat: float = HEARTBEAT_SECONDS
+    ) -> AsyncIterator[str]:
         """Server-sent events for one channel, with comment heartbeats to keep proxies open."""
+
         async def missed() -> list[dict[str, Any]]:
             return self.missed(channel, last_event_id)
 
@@ -160,8 +169,9 @@ class RedisLiveHub:
                         continue
                     channel = message["channel"]
                     channel = channel.decode() if isinstance(channel, bytes) else channel
-                    self._subscribers.deliver(channel.removeprefix(self._key("event", "")),
-                                              json.loads(message["data"]))
+                    self._subscribers.deliver(
+                        channel.removeprefix(self._key("event", "")), json.loads(message["data"])
+                    )
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - Redis down: try again shortly
@@ -175,8 +185,9 @@ class RedisLiveHub:
         events = [json.loads(e) for e in kept]
         return [e for e in events if e["id"] > after]
 
-    async def stream(self, channel: str, last_event_id: int = 0,
-                     heartbeat: float = HEARTBEAT_SECONDS) -> AsyncIterator[str]:
+    async def stream(
+        self, channel: str, last_event_id: int = 0, heartbeat: float = HEARTBEAT_SECONDS
+    ) -> AsyncIterator[str]:
         if self._reader is None or self._reader.done():
             self._ready = asyncio.Event()
             self._reader = asyncio.create_task(self._read())

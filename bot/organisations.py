@@ -1,4 +1,5 @@
 """Seeds the OCO directory from content/organisations.yml (edited by the zorgkantoor)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,15 @@ def sync_organisations(sessions: sessionmaker[Session], path: Path) -> None:
         known = set(session.scalars(select(Organisation.name)).all())
         for entry in entries:
             if entry["naam"] not in known:
-                session.add(Organisation(name=entry["naam"], kind=entry.get("soort", "oco"),
-                                         regions=entry.get("regios", []), phone=entry.get("telefoon"),
-                                         email=entry.get("email"), website=entry.get("website"),
-                                         active=entry.get("actief", True)))
+                session.add(
+                    Organisation(
+                        name=entry["naam"],
+                        kind=entry.get("soort", "oco"),
+                        regions=entry.get("regios", []),
+                        phone=entry.get("telefoon"),
+                        email=entry.get("email"),
+                        website=entry.get("website"),
+                        active=entry.get("actief", True),
+                    )
+                )
         session.commit()

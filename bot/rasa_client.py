@@ -3,6 +3,7 @@
 Rasa servers in production share their tracker and lock stores, so any server
 can answer any turn; we simply take turns (round robin).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,8 +20,13 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, urls: list[str], timeout: float, transport: httpx.AsyncBaseTransport | None = None,
-                 api_token: str = ""):
+    def __init__(
+        self,
+        urls: list[str],
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        api_token: str = "",
+    ):
         if not urls:
             raise ValueError("at least one Rasa URL is needed")
         self._urls = itertools.cycle(urls)
@@ -34,20 +40,29 @@ class RasaClient:
         if not self._api_token:
             return None
         try:
-            response = await self._client.post(next(self._urls) + "/model/parse",
-                                               params={"token": self._api_token}, json={"text": text})
+            response = await self._client.post(
+                next(self._urls) + "/model/parse",
+                params={"token": self._api_token},
+                json={"text": text},
+            )
             response.raise_for_status()
             parsed = response.json()
         except (httpx.HTTPError, ValueError) as error:
             log.warning("Rasa parse failed: %s", type(error).__name__)
             return None
-        name = str(((parsed or {}).get("intent") or {}).get("name") or "") if isinstance(parsed, dict) else ""
+        name = (
+            str(((parsed or {}).get("intent") or {}).get("name") or "")
+            if isinstance(parsed, dict)
+            else ""
+        )
         return name if name.startswith("crisis_") else None
 
     async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
         url = next(self._urls) + "/webhooks/rest/webhook"
         try:
-            response = await self._client.post(url, json={"sender": conversation_id, "message": text})
+            response = await self._client.post(
+                url, json={"sender": conversation_id, "message": text}
+            )
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as error:

@@ -5,6 +5,7 @@ in Redis, so several web processes behind a load balancer share them. If Redis
 is unreachable the limiter lets requests through (a broken limiter must not take
 the chat down) and logs that once per minute, without any personal data.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,9 @@ class MemoryLimiter:
         slot = int((now if now is not None else self._clock()) // window)
         with self._lock:
             if len(self._counts) > 100_000:  # old windows: forget them
-                self._counts = defaultdict(int, {k: v for k, v in self._counts.items() if k[1] >= slot})
+                self._counts = defaultdict(
+                    int, {k: v for k, v in self._counts.items() if k[1] >= slot}
+                )
             self._counts[(key, slot)] += 1
             return self._counts[(key, slot)] <= limit
 

@@ -6,6 +6,7 @@ validators where a pattern alone would over-redact: a BSN must pass the
 elfproef, an IBAN the mod-97 check. Replacements name the kind, so a
 transcript stays readable for staff: "Bel mij op [TELEFOON]".
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -23,28 +24,115 @@ from spacy.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december", "jan", "feb", "mrt", "apr", "jun",
-          "jul", "aug", "sep", "sept", "okt", "nov", "dec"]
-RELATIVES = ["moeder", "vader", "man", "vrouw", "partner", "zus", "broer", "oma", "opa", "zoon", "dochter",
-             "tante", "oom", "buurvrouw", "buurman", "schoonmoeder", "schoonvader", "vriendin", "vriend",
-             "kleinzoon", "kleindochter", "mama", "papa", "moeke", "pa", "ma"]
-NAME_TRIGGERS = [["ik", "heet"], ["mijn", "naam", "is"], ["ik", "ben"], ["naam", ":"], ["naam"],
-                 ["zij", "heet"], ["hij", "heet"], ["ze", "heet"], ["heet"],
-                 *[["mijn", relative, "heet"] for relative in RELATIVES]]
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mrt",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "nov",
+    "dec",
+]
+RELATIVES = [
+    "moeder",
+    "vader",
+    "man",
+    "vrouw",
+    "partner",
+    "zus",
+    "broer",
+    "oma",
+    "opa",
+    "zoon",
+    "dochter",
+    "tante",
+    "oom",
+    "buurvrouw",
+    "buurman",
+    "schoonmoeder",
+    "schoonvader",
+    "vriendin",
+    "vriend",
+    "kleinzoon",
+    "kleindochter",
+    "mama",
+    "papa",
+    "moeke",
+    "pa",
+    "ma",
+]
+NAME_TRIGGERS = [
+    ["ik", "heet"],
+    ["mijn", "naam", "is"],
+    ["ik", "ben"],
+    ["naam", ":"],
+    ["naam"],
+    ["zij", "heet"],
+    ["hij", "heet"],
+    ["ze", "heet"],
+    ["heet"],
+    *[["mijn", relative, "heet"] for relative in RELATIVES],
+]
 # "mijn moeder Jannie de Vries woont ...": a capitalised word right after a relative is a name
 RELATIVE_NAME = [["mijn", relative] for relative in RELATIVES]
 POSSESSIVES = {"zijn", "haar", "hun", "mijn", "m'n", "ons", "onze", "jouw", "je", "uw", "hem", "u"}
 # after these a listed first name in lower case is a name ("tante jet", "mijn zus roos", "heet cor")
-RELATIVE_WORDS = {*RELATIVES, "schoonzoon", "schoondochter", "schoonzus", "zwager", "neef", "nicht", "kleinkind",
-                  "echtgenoot", "echtgenote", "heet", "mn", "m'n"}
+RELATIVE_WORDS = {
+    *RELATIVES,
+    "schoonzoon",
+    "schoondochter",
+    "schoonzus",
+    "zwager",
+    "neef",
+    "nicht",
+    "kleinkind",
+    "echtgenoot",
+    "echtgenote",
+    "heet",
+    "mn",
+    "m'n",
+}
 # closings of a message: what follows is the writer's name ("Met vriendelijke groet, Karin Smit")
-CLOSING = re.compile(r"\b(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|groet(?:jes|en)?|"
-                     r"hartelijke\s+groet(?:en)?|liefs|grtjs|grtz|grts|gr\.?)\s*[,:]?\s+((?:[A-Za-zÀ-ÿ'-]+\.?\s*){1,4})"
-                     r"(?:\([^)]*\)\s*)?$",
-                     re.IGNORECASE)
-CLOSING_NOT_NAMES = {"een", "en", "namens", "uw", "je", "jullie", "ons", "onze", "mijn", "m'n", "allemaal",
-                     "iedereen", "team", "alvast", "nog"}
+CLOSING = re.compile(
+    r"\b(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|groet(?:jes|en)?|"
+    r"hartelijke\s+groet(?:en)?|liefs|grtjs|grtz|grts|gr\.?)\s*[,:]?\s+((?:[A-Za-zÀ-ÿ'-]+\.?\s*){1,4})"
+    r"(?:\([^)]*\)\s*)?$",
+    re.IGNORECASE,
+)
+CLOSING_NOT_NAMES = {
+    "een",
+    "en",
+    "namens",
+    "uw",
+    "je",
+    "jullie",
+    "ons",
+    "onze",
+    "mijn",
+    "m'n",
+    "allemaal",
+    "iedereen",
+    "team",
+    "alvast",
+    "nog",
+}
 
 
 def _closing_names_someone(words: str) -> bool:
@@ -54,21 +142,126 @@ def _closing_names_someone(words: str) -> bool:
         return False
     lists = name_lists()
     # "de kinderen": a particle alone is no evidence ("De" is a listed surname)
-    return any(w[:1].isupper() or w.strip(".").title() in lists.first or w.strip(".").title() in lists.surnames
-               or re.fullmatch(r"(?:[a-z]\.)+", w) for w in parts if w.lower() not in PARTICLES)
+    return any(
+        w[:1].isupper()
+        or w.strip(".").title() in lists.first
+        or w.strip(".").title() in lists.surnames
+        or re.fullmatch(r"(?:[a-z]\.)+", w)
+        for w in parts
+        if w.lower() not in PARTICLES
+    )
+
+
 # "ik ben" is followed by names but also by "ik ben blij": only take a capitalised word
 # tussenvoegsels in Dutch surnames: "Jan de Vries", "Anne van der Berg"
-PARTICLES = ["de", "van", "der", "den", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du", "el"]
-NOT_NAMES = {"het", "de", "een", "niet", "wel", "al", "nog", "ook", "welkom", "blij", "bang", "moe", "ziek",
-             "mantelzorger", "mantelzorgster", "budgethouder", "cliënt", "client", "dochter", "zoon", "moeder",
-             "vader", "partner", "weduwe", "weduwnaar", "gepensioneerd", "alleenstaand", "verpleegkundige",
-             "verzorgende", "vrijwilliger", "christen", "moslim", "katholiek", "protestant", "joods", "hindoe",
-             "boos", "verdrietig", "benieuwd", "bezorgd", "ongerust", "dankbaar", "op", "er", "daar", "hier",
-             "zelf", "nu", "bijna", "pas", "sinds", "zo", "heel", "erg", "echt", "ook", "bezig", "klaar"}
+PARTICLES = [
+    "de",
+    "van",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "te",
+    "het",
+    "'t",
+    "in",
+    "op",
+    "la",
+    "le",
+    "du",
+    "el",
+]
+NOT_NAMES = {
+    "het",
+    "de",
+    "een",
+    "niet",
+    "wel",
+    "al",
+    "nog",
+    "ook",
+    "welkom",
+    "blij",
+    "bang",
+    "moe",
+    "ziek",
+    "mantelzorger",
+    "mantelzorgster",
+    "budgethouder",
+    "cliënt",
+    "client",
+    "dochter",
+    "zoon",
+    "moeder",
+    "vader",
+    "partner",
+    "weduwe",
+    "weduwnaar",
+    "gepensioneerd",
+    "alleenstaand",
+    "verpleegkundige",
+    "verzorgende",
+    "vrijwilliger",
+    "christen",
+    "moslim",
+    "katholiek",
+    "protestant",
+    "joods",
+    "hindoe",
+    "boos",
+    "verdrietig",
+    "benieuwd",
+    "bezorgd",
+    "ongerust",
+    "dankbaar",
+    "op",
+    "er",
+    "daar",
+    "hier",
+    "zelf",
+    "nu",
+    "bijna",
+    "pas",
+    "sinds",
+    "zo",
+    "heel",
+    "erg",
+    "echt",
+    "ook",
+    "bezig",
+    "klaar",
+}
 # nationalities and origins: "ik ben Marokkaans" is not a name
-NOT_NAME_ENDINGS = ("aans", "aanse", "ees", "eese", "isch", "ische", "iaan", "iaanse", "ands", "andse", "ks", "kse",
-                    "aams", "aamse", "ools", "oolse", "eens", "eense", "aars", "aarse", "ts", "tse", "ers", "erse",
-                    "ws", "wse", "ngs", "ngse")
+NOT_NAME_ENDINGS = (
+    "aans",
+    "aanse",
+    "ees",
+    "eese",
+    "isch",
+    "ische",
+    "iaan",
+    "iaanse",
+    "ands",
+    "andse",
+    "ks",
+    "kse",
+    "aams",
+    "aamse",
+    "ools",
+    "oolse",
+    "eens",
+    "eense",
+    "aars",
+    "aarse",
+    "ts",
+    "tse",
+    "ers",
+    "erse",
+    "ws",
+    "wse",
+    "ngs",
+    "ngse",
+)
 
 # service numbers of organisations are no personal data ("0800-2000", "0900-1234567"); 088 is
 # the range for companies and agencies ("CIZ: 088 789 10 00"), checked in _organisation_number
@@ -77,66 +270,99 @@ COMPANY_NUMBER = re.compile(r"^\(?0\)?\s*88")
 MOBILE = re.compile(r"^(?:\(?0\)?\s*6|\+31\s*(?:\(0\))?\s*6|0031\s*6)")
 # a number right after an organisation is that organisation's ("de SVB gebeld op 030 264 82 00"),
 # unless the writer says it is theirs ("bel mij", "mijn nummer")
-ORGANISATION = re.compile(r"\b(?:svb|ciz|cak|per\s+saldo|zorgkantoor|helpdesk|klantenservice|mantelzorglijn|"
-                          r"veilig\s+thuis|sociale\s+verzekeringsbank|huisartsenpost|zorgverzekeraar|"
-                          r"algemene\s+nummer|gemeente|ziekenhuis|afdeling|receptie|verpleeghuis|instelling|"
-                          r"zorgaanbieder|bureau|centrale|huisarts)\b", re.IGNORECASE)
-PERSONAL = re.compile(r"\b(?:mij|me|mijn|m'n|mn|ons|onze|haar|hem|zijn|zij|hij|thuis|privé|prive|mobiel|"
-                      r"terugbellen)\b", re.IGNORECASE)
+ORGANISATION = re.compile(
+    r"\b(?:svb|ciz|cak|per\s+saldo|zorgkantoor|helpdesk|klantenservice|mantelzorglijn|"
+    r"veilig\s+thuis|sociale\s+verzekeringsbank|huisartsenpost|zorgverzekeraar|"
+    r"algemene\s+nummer|gemeente|ziekenhuis|afdeling|receptie|verpleeghuis|instelling|"
+    r"zorgaanbieder|bureau|centrale|huisarts)\b",
+    re.IGNORECASE,
+)
+PERSONAL = re.compile(
+    r"\b(?:mij|me|mijn|m'n|mn|ons|onze|haar|hem|zijn|zij|hij|thuis|privé|prive|mobiel|"
+    r"terugbellen)\b",
+    re.IGNORECASE,
+)
 # a date is personal data as a date of birth; "geldig tot 31-12-2027" or "de brief van
 # 12-02-2026" is not. Recent and future dates count only with a word for birth before them.
 # children are in the Wlz too: "ons zoontje, 14 mei 2025 geboren" is a date of birth
-BIRTH_CUE = re.compile(r"\b(?:geb|geboren|geboorte\w*|verjaardag|jarig|dob|zoontje|dochtertje|baby|kindje|"
-                       r"kleinkind\w*|pasgeboren\w*|van\s+\d\s+(?:jaar|maanden))\b", re.IGNORECASE)
+BIRTH_CUE = re.compile(
+    r"\b(?:geb|geboren|geboorte\w*|verjaardag|jarig|dob|zoontje|dochtertje|baby|kindje|"
+    r"kleinkind\w*|pasgeboren\w*|van\s+\d\s+(?:jaar|maanden))\b",
+    re.IGNORECASE,
+)
 # dates from two years ago on are usually letters, decisions and appointments, not birthdays
 RECENT_YEAR = date.today().year - 2
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # a separator between digit groups: a space, a dot or a dash, with spaces around it ("06 - 12345678")
 _SEP = r"(?:\s*[.-]\s*|\s)?"
-PHONE = re.compile(rf"(?<![\w+])(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)")
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
+PHONE = re.compile(
+    rf"(?<![\w+])(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)"
+)
+IBAN = re.compile(
+    r"\b[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?\b", re.IGNORECASE
+)
 # a Dutch IBAN's own shape (bank code of four letters, ten digits) is hidden even when the check
 # fails: a mistyped account number still points to the account
 DUTCH_IBAN = re.compile(r"\bNL[\s.-]?\d{2}[\s.-]?[A-Z]{4}(?:[\s.-]?\d){9,11}\b", re.IGNORECASE)
 # postcode plus house number; the letters may not be an everyday word ("2023 al 5 jaar")
 COMMON_PAIRS = "al|en|of|is|te|in|op|ik|je|we|ze|na|om|nu|ja|de|er|at|an|el|he|hé|ok|zo|nl"
 HOUSE_NUMBER = r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b|\s(?:bis|hs|huis|rood|zw|bg|boven|beneden)\b|\s?[a-zA-Z]\b)?"
-POSTCODE_HOUSE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*[,/-]?\s*"
-                            rf"(?:en\s+)?(?:(?:huisnummer|huisnr|hnr|nummer|nr)\.?:?\s*)?{HOUSE_NUMBER}")
+POSTCODE_HOUSE = re.compile(
+    rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*[,/-]?\s*"
+    rf"(?:en\s+)?(?:(?:huisnummer|huisnr|hnr|nummer|nr)\.?:?\s*)?{HOUSE_NUMBER}"
+)
 # a postcode alone narrows a home down to a street: redacted too, as long as the letters are no word
 # in lower case ("1011 ab") the letters may not be a unit either ("1000 mg", "2500 km")
 UNITS = "mg|ml|km|kg|cm|mm|gr|cl|dl|kw|pp|st|ct|eu|pm|am|uu"
-POSTCODE = re.compile(rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b"
-                      rf"|\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS}|{UNITS})\b)[a-z]{{2}}\b")
+POSTCODE = re.compile(
+    rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})\b)[A-Z]{{2}}\b"
+    rf"|\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS}|{UNITS})\b)[a-z]{{2}}\b"
+)
 # a street with a house number: "Dorpsstraat 12", "kerkweg 3a", "Laan van Meerdervoort 101-B"
-STREET_WORDS = ("straat|weg|laan|plein|singel|gracht|kade|dreef|hof|dijk|pad|steeg|park|plantsoen|markt|"
-                "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde")
+STREET_WORDS = (
+    "straat|weg|laan|plein|singel|gracht|kade|dreef|hof|dijk|pad|steeg|park|plantsoen|markt|"
+    "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde"
+)
 # words that may come before a street name: "Burgemeester de Withstraat", "2e Oosterparkstraat",
 # "J.P. Coenstraat", "Koningin Julianalaan" (capitalised words, ordinals, initials, particles)
 STREET_PREFIX = r"(?:(?:[A-Z][\w'-]*\.?|(?:[A-Z]\.)+|\d{1,2}e|van|de|der|den|het|ter|ten)\s+){0,3}"
-STREET = re.compile(rf"\b(?:(?:laan|plein|kade|weg|hof)\s+(?:van|der|de|den|het|ter|ten|op)\s+(?:[\w-]+\s+)?[A-Z][\w-]+|"
-                    rf"(?-i:{STREET_PREFIX})[A-Za-zÀ-ÿ'-]+(?:{STREET_WORDS}))\s+{HOUSE_NUMBER}",
-                    re.IGNORECASE)
+STREET = re.compile(
+    rf"\b(?:(?:laan|plein|kade|weg|hof)\s+(?:van|der|de|den|het|ter|ten|op)\s+(?:[\w-]+\s+)?[A-Z][\w-]+|"
+    rf"(?-i:{STREET_PREFIX})[A-Za-zÀ-ÿ'-]+(?:{STREET_WORDS}))\s+{HOUSE_NUMBER}",
+    re.IGNORECASE,
+)
 # "woont op de Heuvel 22", "adres: Achter de Kerk 2": after a word for living somewhere, words
 # up to a house number are a street, also without a street word
-NOT_STREET = ("op|aan|in|de|het|te|bij|nog|sinds|al|nu|er|daar|hier|alleen|zelfstandig|samen|thuis|met|"
-              "vanaf|per|nummer|nr|huisnummer|postcode|is|was|ongeveer|bijna|ruim")
-LIVES_AT = re.compile(rf"\b(?:woon\w*|adres(?:\s+is)?:?|verhuisd\s+naar)\s+(?:(?:nog|al|nu|zelfstandig|alleen)\s+){{0,2}}"
-                      rf"(?:(?:op|aan|in)\s+)?(?:(?:de|het)\s+)?((?!(?:{NOT_STREET})\b)(?:[A-Za-zÀ-ÿ'-]+\s+){{1,3}}"
-                      rf"{HOUSE_NUMBER})(?=[\s,.!?)]|$)(?-i:(?!\s?[A-Z]{{2}}\b))", re.IGNORECASE)
-NUMERIC_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:\d{4}\b|\d{2}\b|'\d{2}\b)")
+NOT_STREET = (
+    "op|aan|in|de|het|te|bij|nog|sinds|al|nu|er|daar|hier|alleen|zelfstandig|samen|thuis|met|"
+    "vanaf|per|nummer|nr|huisnummer|postcode|is|was|ongeveer|bijna|ruim"
+)
+LIVES_AT = re.compile(
+    rf"\b(?:woon\w*|adres(?:\s+is)?:?|verhuisd\s+naar)\s+(?:(?:nog|al|nu|zelfstandig|alleen)\s+){{0,2}}"
+    rf"(?:(?:op|aan|in)\s+)?(?:(?:de|het)\s+)?((?!(?:{NOT_STREET})\b)(?:[A-Za-zÀ-ÿ'-]+\s+){{1,3}}"
+    rf"{HOUSE_NUMBER})(?=[\s,.!?)]|$)(?-i:(?!\s?[A-Z]{{2}}\b))",
+    re.IGNORECASE,
+)
+NUMERIC_DATE = re.compile(
+    r"\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:\d{4}\b|\d{2}\b|'\d{2}\b)"
+)
 ISO_DATE = re.compile(r"\b(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])\b")
 # ddmmyyyy, as typed in forms: "12031945"
 COMPACT_DATE = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}(?!\d)")
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
 # not after "per", "sinds", "vanaf", "tot": that is when a rule changed, not someone's birthday
-WORD_DATE = re.compile(rf"(?<!\bper )(?<!\bsinds )(?<!\bvanaf )(?<!\btot )\b(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?\s+(?:(?:19|20)?\d{{2}}|'\d{{2}})\b", re.IGNORECASE)
+WORD_DATE = re.compile(
+    rf"(?<!\bper )(?<!\bsinds )(?<!\bvanaf )(?<!\btot )\b(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?\s+(?:(?:19|20)?\d{{2}}|'\d{{2}})\b",
+    re.IGNORECASE,
+)
 # a month and a year long ago is a birth month ("maart 1945"); "in maart 2025" is just when
 MONTH_YEAR = re.compile(rf"\b(?:{_MONTHS})\.?\s+(?:19\d{{2}}|200\d)\b", re.IGNORECASE)
 # a BSN named as such, also with eight digits (older numbers) or a failing check
-NAMED_BSN = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer)\s*(?:nummer|nr\.?)?\s*[:=]?\s*(\d(?:[\s.-]?\d){7,8})(?!\d)",
-                       re.IGNORECASE)
+NAMED_BSN = re.compile(
+    r"\b(?:bsn|burgerservicenummer|sofinummer)\s*(?:nummer|nr\.?)?\s*[:=]?\s*(\d(?:[\s.-]?\d){7,8})(?!\d)",
+    re.IGNORECASE,
+)
 # "51832264 is het bsn", "is 212 655 497 een geldig bsn?": the word may also follow the number
 BSN_WORD = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)\b", re.IGNORECASE)
 # eight or nine digits in any grouping ("452 03 36 40", "569-37-37-73", "3150 84 741")
@@ -146,15 +372,19 @@ NINE_DIGITS = re.compile(r"(?<![\w-])(\d(?:[ .-]?\d){8})(?![\w-])")
 
 # a reference to a health record: the number after a word for one ("cliëntnummer bij Vivium is
 # 30094", "patiëntnr. 5567123", "dossier 2026-WLZ-00871", "polisnummer CZ 40028871")
-RECORD_WORD = (r"(?:cli[eë]nt|pati[eë]nt|ziekenhuispati[eë]nt|dossier|ziekenhuis|registratie|polis|aanvraag|klant|"
-               r"relatie|zorgverzekerings|verzekerings|zaak|budget|pgb-?|referentie)\s?(?:nummer|nr\.?|nummers)|"
-               r"dossier|kenmerk|referentie|ciz-aanvraag|onder\s+nummer|nummer|nr\.?|polsbandje|epd")
+RECORD_WORD = (
+    r"(?:cli[eë]nt|pati[eë]nt|ziekenhuispati[eë]nt|dossier|ziekenhuis|registratie|polis|aanvraag|klant|"
+    r"relatie|zorgverzekerings|verzekerings|zaak|budget|pgb-?|referentie)\s?(?:nummer|nr\.?|nummers)|"
+    r"dossier|kenmerk|referentie|ciz-aanvraag|onder\s+nummer|nummer|nr\.?|polsbandje|epd"
+)
 # the number or code itself: "30094", "2026-WLZ-00871", "CIZ/2026/55120", "cl-00912", "558.210.07"
 RECORD_VALUE = r"(?:[A-Z]{1,4}[/-])*\d(?:[\d./-]|\s(?=\d)){2,}\d(?:[/-][A-Z0-9]+)*|(?:[A-Z]{1,4}[/-])+\d{3,}(?:[/-][A-Z0-9]+)*"
 # numbers of an organisation, not of a person's record: "KvK-nummer", "AGB-code", "btw-nummer"
 ORGANISATION_ID = re.compile(r"\b(?:kvk|agb|btw|kamer\s+van\s+koophandel)", re.IGNORECASE)
-RECORD = re.compile(rf"\b(?:{RECORD_WORD})(?!\w)[^.?!\n\d]{{0,45}}?(?<![\w/-])({RECORD_VALUE})(?![\w/-])",
-                    re.IGNORECASE)
+RECORD = re.compile(
+    rf"\b(?:{RECORD_WORD})(?!\w)[^.?!\n\d]{{0,45}}?(?<![\w/-])({RECORD_VALUE})(?![\w/-])",
+    re.IGNORECASE,
+)
 
 
 def elfproef(digits: str) -> bool:
@@ -178,7 +408,7 @@ def iban_valid(text: str) -> bool:
 class NameLists:
     first: frozenset[str]
     surnames: frozenset[str]
-    common: frozenset[str]   # lowercase words that are no name where they stand ("wil", "roos")
+    common: frozenset[str]  # lowercase words that are no name where they stand ("wil", "roos")
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +422,9 @@ def name_lists() -> NameLists:
     """
     spec = importlib.util.find_spec("deduce")
     if spec is None or not spec.submodule_search_locations:
-        log.warning("deduce's name lists are not installed: names are found after trigger words only")
+        log.warning(
+            "deduce's name lists are not installed: names are found after trigger words only"
+        )
         return NameLists(frozenset(), frozenset(), frozenset())
     source = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src"
 
@@ -204,10 +436,17 @@ def name_lists() -> NameLists:
             items -= set(exceptions.read_text(encoding="utf-8").split("\n"))
         return {item.strip() for item in items if item.strip()}
 
-    common = {w.lower() for w in read("whitelist", "lst_common_word") | read("whitelist", "lst_stop_word")
-              | read("whitelist", "lst_eponymous_disease")}
-    return NameLists(frozenset(read("names", "lst_first_name")), frozenset(read("names", "lst_surname")),
-                     frozenset(common))
+    common = {
+        w.lower()
+        for w in read("whitelist", "lst_common_word")
+        | read("whitelist", "lst_stop_word")
+        | read("whitelist", "lst_eponymous_disease")
+    }
+    return NameLists(
+        frozenset(read("names", "lst_first_name")),
+        frozenset(read("names", "lst_surname")),
+        frozenset(common),
+    )
 
 
 @dataclass(frozen=True)
@@ -232,70 +471,137 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
         matcher.add("NAAM_" + "_".join(trigger), [pattern, with_particles])
         # lowercase typing of names after the strongest triggers ("ik heet jan de vries")
         if trigger in (["ik", "heet"], ["mijn", "naam", "is"], ["naam", ":"]):
-            lower = [{"LOWER": word} for word in trigger] + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}]
-            matcher.add("NAAM_LC_" + "_".join(trigger), [
-                lower, lower + [{"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"}, {"IS_ALPHA": True}],
-                lower + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}]])  # "naam: karin smit"
+            lower = [{"LOWER": word} for word in trigger] + [
+                {"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}
+            ]
+            matcher.add(
+                "NAAM_LC_" + "_".join(trigger),
+                [
+                    lower,
+                    lower + [{"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"}, {"IS_ALPHA": True}],
+                    lower + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}],
+                ],
+            )  # "naam: karin smit"
     # "mijn moeder Jannie de Vries woont": a capitalised name right after a relative
     for trigger in RELATIVE_NAME:
-        pattern = [{"LOWER": word} for word in trigger] + [{"IS_TITLE": True, "LOWER": {"NOT_IN": not_name}}]
-        matcher.add("NAAM_" + "_".join(trigger), [
-            pattern + [{"IS_TITLE": True, "OP": "?"}],
-            pattern + [{"LOWER": {"IN": PARTICLES}, "OP": "+"}, {"IS_TITLE": True}]])
+        pattern = [{"LOWER": word} for word in trigger] + [
+            {"IS_TITLE": True, "LOWER": {"NOT_IN": not_name}}
+        ]
+        matcher.add(
+            "NAAM_" + "_".join(trigger),
+            [
+                pattern + [{"IS_TITLE": True, "OP": "?"}],
+                pattern + [{"LOWER": {"IN": PARTICLES}, "OP": "+"}, {"IS_TITLE": True}],
+            ],
+        )
     # "ik ben piet jansen": two lowercase words that are no common Dutch words, ending the clause
-    lower_pair = [{"LOWER": "ik"}, {"LOWER": "ben"},
-                  {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": not_name}},
-                  {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": not_name}}]
+    lower_pair = [
+        {"LOWER": "ik"},
+        {"LOWER": "ben"},
+        {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": not_name}},
+        {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": not_name}},
+    ]
     matcher.add("NAAMEND_ik_ben", [lower_pair])
     return nlp, matcher
 
 
 def _regex_spans(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "E-MAIL") for m in EMAIL.finditer(text)]
-    spans += [Span(m.start(), m.end(), "IBAN") for m in IBAN.finditer(text) if iban_valid(m.group())]
+    spans += [
+        Span(m.start(), m.end(), "IBAN") for m in IBAN.finditer(text) if iban_valid(m.group())
+    ]
     spans += [Span(m.start(), m.end(), "IBAN") for m in DUTCH_IBAN.finditer(text)]
-    spans += [Span(m.start(), m.end(), "BSN") for m in NINE_DIGITS.finditer(text)
-              if elfproef(re.sub(r"\D", "", m.group()))]
-    spans += [Span(m.start(), m.end(), "TELEFOON") for m in PHONE.finditer(text)
-              if not _organisation_number(text, m)]
+    spans += [
+        Span(m.start(), m.end(), "BSN")
+        for m in NINE_DIGITS.finditer(text)
+        if elfproef(re.sub(r"\D", "", m.group()))
+    ]
+    spans += [
+        Span(m.start(), m.end(), "TELEFOON")
+        for m in PHONE.finditer(text)
+        if not _organisation_number(text, m)
+    ]
     spans += [Span(m.start(1), m.end(1), "BSN") for m in NAMED_BSN.finditer(text)]
     if BSN_WORD.search(text):
-        spans += [Span(m.start(1), m.end(1), "BSN") for m in EIGHT_OR_NINE.finditer(text)
-                  if _near(text, m.start(1), m.end(1), BSN_WORD, 60)]
-    spans += [Span(m.start(1), m.end(1), "DOSSIER") for m in RECORD.finditer(text) if _record_number(text, m)]
-    spans += [Span(m.start(1), m.end(1), "ADRES") for m in LIVES_AT.finditer(text)
-              if not set(m.group(1).lower().split()) & NOT_IN_STREET]
+        spans += [
+            Span(m.start(1), m.end(1), "BSN")
+            for m in EIGHT_OR_NINE.finditer(text)
+            if _near(text, m.start(1), m.end(1), BSN_WORD, 60)
+        ]
+    spans += [
+        Span(m.start(1), m.end(1), "DOSSIER")
+        for m in RECORD.finditer(text)
+        if _record_number(text, m)
+    ]
+    spans += [
+        Span(m.start(1), m.end(1), "ADRES")
+        for m in LIVES_AT.finditer(text)
+        if not set(m.group(1).lower().split()) & NOT_IN_STREET
+    ]
     spans += [Span(m.start(), m.end(), "ADRES") for m in POSTCODE_HOUSE.finditer(text)]
     spans += [Span(m.start(), m.end(), "POSTCODE") for m in POSTCODE.finditer(text)]
     spans += [Span(m.start(), m.end(), "ADRES") for m in STREET.finditer(text)]
     for pattern in (NUMERIC_DATE, ISO_DATE, COMPACT_DATE, WORD_DATE, MONTH_YEAR):
-        spans += [Span(m.start(), m.end(), "DATUM") for m in pattern.finditer(text) if _birth_date(text, m)]
+        spans += [
+            Span(m.start(), m.end(), "DATUM")
+            for m in pattern.finditer(text)
+            if _birth_date(text, m)
+        ]
     closing = CLOSING.search(text.rstrip(" .!"))
     # "groetjes van een bezorgde dochter", "met vriendelijke groet, de kinderen": no name; but
     # "mvg, Van Dijk" and "groet, kasia" are
     if closing and _closing_names_someone(closing.group(1)):
-        spans.append(Span(closing.start(1), closing.start(1) + len(closing.group(1).rstrip()), "NAAM"))
+        spans.append(
+            Span(closing.start(1), closing.start(1) + len(closing.group(1).rstrip()), "NAAM")
+        )
     return spans
 
 
 def _near(text: str, start: int, end: int, pattern: re.Pattern, distance: int) -> bool:
-    return bool(pattern.search(text[max(0, start - distance):start]) or pattern.search(text[end:end + distance]))
+    return bool(
+        pattern.search(text[max(0, start - distance) : start])
+        or pattern.search(text[end : end + distance])
+    )
 
 
 # words that do not stand in a street name: "woont in een verpleeghuis met 120 bewoners",
 # "woont in Utrecht en is 88", "woonachtig in Ede sinds 2019"
-NOT_IN_STREET = {"een", "en", "is", "met", "sinds", "in", "op", "bij", "al", "nog", "ook", "was", "nu", "zo",
-                 "ongeveer", "bijna", "ruim", "dan", "of"}
+NOT_IN_STREET = {
+    "een",
+    "en",
+    "is",
+    "met",
+    "sinds",
+    "in",
+    "op",
+    "bij",
+    "al",
+    "nog",
+    "ook",
+    "was",
+    "nu",
+    "zo",
+    "ongeveer",
+    "bijna",
+    "ruim",
+    "dan",
+    "of",
+}
 
 
 def _record_number(text: str, match: re.Match) -> bool:
     """A record number, not a service number, a phone number, an organisation's id, an amount
     ("het kost 2500 euro") or a year; after the bare word "nummer" at least five digits or a code."""
     value = match.group(1)
-    if SERVICE_NUMBER.match(value) or PHONE.fullmatch(value) or \
-            ORGANISATION_ID.search(text[max(0, match.start() - 12):match.start(1)]):
+    if (
+        SERVICE_NUMBER.match(value)
+        or PHONE.fullmatch(value)
+        or ORGANISATION_ID.search(text[max(0, match.start() - 12) : match.start(1)])
+    ):
         return False
-    if re.match(r"\s*(?:euro|eur|€|,-)", text[match.end(1):], re.IGNORECASE) or re.fullmatch(r"(?:19|20)\d\d", value):
+    if re.match(r"\s*(?:euro|eur|€|,-)", text[match.end(1) :], re.IGNORECASE) or re.fullmatch(
+        r"(?:19|20)\d\d", value
+    ):
         return False
     bare = re.match(r"(?:nummer|nr\.?)\b", match.group(0), re.IGNORECASE)
     return not bare or sum(c.isdigit() for c in value) >= 5 or any(c.isalpha() for c in value)
@@ -309,23 +615,32 @@ def _organisation_number(text: str, match: re.Match) -> bool:
         return True
     if MOBILE.match(number):
         return False
-    before = text[max(0, match.start() - 30):match.start()]
-    if COMPANY_NUMBER.match(number):  # an agency's, unless the writer says it is theirs ("mij op het werk")
+    before = text[max(0, match.start() - 30) : match.start()]
+    if COMPANY_NUMBER.match(
+        number
+    ):  # an agency's, unless the writer says it is theirs ("mij op het werk")
         return not PERSONAL.search(before)
     found = list(ORGANISATION.finditer(before))
-    return bool(found) and not PERSONAL.search(before[found[-1].end():])
+    return bool(found) and not PERSONAL.search(before[found[-1].end() :])
 
 
 def _birth_date(text: str, match: re.Match) -> bool:
     """A date that may be someone's date of birth: an old one, or any with a word for birth."""
     if _near(text, match.start(), match.end(), BIRTH_CUE, 30):
         return True
-    years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", match.group()) or \
-        re.findall(r"'\d{2}\b|(?<=[-/.])\d{2}$|\b\d{2}$", match.group())
+    years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", match.group()) or re.findall(
+        r"'\d{2}\b|(?<=[-/.])\d{2}$|\b\d{2}$", match.group()
+    )
     if not years:
         return True
     year = years[0].lstrip("'")
-    year = int(year) if len(year) == 4 else 2000 + int(year) if int(year) <= RECENT_YEAR % 100 + 2 else 1900 + int(year)
+    year = (
+        int(year)
+        if len(year) == 4
+        else 2000 + int(year)
+        if int(year) <= RECENT_YEAR % 100 + 2
+        else 1900 + int(year)
+    )
     return year < RECENT_YEAR
 
 
@@ -358,28 +673,159 @@ def _token_spans(text: str) -> list[Span]:
     return spans
 
 
-TITLES = {"mevrouw", "mevr", "mw", "meneer", "mr", "dhr", "heer", "dokter", "dr", "drs", "zuster", "broeder"}
+TITLES = {
+    "mevrouw",
+    "mevr",
+    "mw",
+    "meneer",
+    "mr",
+    "dhr",
+    "heer",
+    "dokter",
+    "dr",
+    "drs",
+    "zuster",
+    "broeder",
+}
 # a capitalised word after these is the name of a care home or a place, not of a person
 # ("verpleeghuis De Linde", "Sint Jozef")
-PLACE_BEFORE = {"de", "het", "sint", "st", "verpleeghuis", "zorgcentrum", "woonzorgcentrum", "zorggroep", "locatie",
-                "huize", "kliniek", "ziekenhuis", "stichting", "woongroep",
-                # homes and streets named after royals ("woonzorgcentrum Prinses Beatrix")
-                "prinses", "prins", "koningin", "koning", "graaf", "gravin", "hertog", "hertogin"}
+PLACE_BEFORE = {
+    "de",
+    "het",
+    "sint",
+    "st",
+    "verpleeghuis",
+    "zorgcentrum",
+    "woonzorgcentrum",
+    "zorggroep",
+    "locatie",
+    "huize",
+    "kliniek",
+    "ziekenhuis",
+    "stichting",
+    "woongroep",
+    # homes and streets named after royals ("woonzorgcentrum Prinses Beatrix")
+    "prinses",
+    "prins",
+    "koningin",
+    "koning",
+    "graaf",
+    "gravin",
+    "hertog",
+    "hertogin",
+}
 # words in the first-name list that people also type as words (English and Dutch), measured on
 # the training data and the content: typed in lower case they are no name
-WORDS_NOT_NAMES = {"can", "ken", "brand", "brandt", "skip", "hee", "erin", "hai", "has", "deny", "adem", "lei",
-                   "meta", "watte", "just", "take", "france", "frans", "ouwe", "line", "ran", "may", "done",
-                   "kader", "roos", "tan", "mee", "bes", "hoop", "lief", "rob", "tia", "jip", "joke", "will",
-                   "mag", "bart", "fleur", "bo", "ad", "el", "mo", "ben", "jet", "kim", "max", "mees", "hang"}
+WORDS_NOT_NAMES = {
+    "can",
+    "ken",
+    "brand",
+    "brandt",
+    "skip",
+    "hee",
+    "erin",
+    "hai",
+    "has",
+    "deny",
+    "adem",
+    "lei",
+    "meta",
+    "watte",
+    "just",
+    "take",
+    "france",
+    "frans",
+    "ouwe",
+    "line",
+    "ran",
+    "may",
+    "done",
+    "kader",
+    "roos",
+    "tan",
+    "mee",
+    "bes",
+    "hoop",
+    "lief",
+    "rob",
+    "tia",
+    "jip",
+    "joke",
+    "will",
+    "mag",
+    "bart",
+    "fleur",
+    "bo",
+    "ad",
+    "el",
+    "mo",
+    "ben",
+    "jet",
+    "kim",
+    "max",
+    "mees",
+    "hang",
+}
 # a first name followed by one of these names a home or a place: "Maria Oord", "Johannes Hospitium"
-PLACE_AFTER = {"oord", "hospitium", "hospice", "hof", "huis", "stede", "hoeve", "hove", "borg", "heem", "state",
-               "staete", "paviljoen", "kliniek", "kerk", "parochie", "school", "stichting"}
+PLACE_AFTER = {
+    "oord",
+    "hospitium",
+    "hospice",
+    "hof",
+    "huis",
+    "stede",
+    "hoeve",
+    "hove",
+    "borg",
+    "heem",
+    "state",
+    "staete",
+    "paviljoen",
+    "kliniek",
+    "kerk",
+    "parochie",
+    "school",
+    "stichting",
+}
 # sayings with a first name in them: "jan en alleman", "jan modaal"
 # after "meneer van de": a place or a role, not a surname
-NOT_SURNAMES = {"balie", "administratie", "planning", "thuiszorg", "wijkteam", "dagbesteding", "zorg", "team",
-                "organisatie", "bank", "politie", "woningcorporatie", "verzekering", "post", "telefoon", "buurt",
-                "overkant", "kerk", "winkel", "apotheek", "fysio", "gang", "kamer", "groep", "dienst", "avond",
-                "nacht", "dag", "ochtend", "middag", "week", "straat", "flat", "verdieping", "lift"}
+NOT_SURNAMES = {
+    "balie",
+    "administratie",
+    "planning",
+    "thuiszorg",
+    "wijkteam",
+    "dagbesteding",
+    "zorg",
+    "team",
+    "organisatie",
+    "bank",
+    "politie",
+    "woningcorporatie",
+    "verzekering",
+    "post",
+    "telefoon",
+    "buurt",
+    "overkant",
+    "kerk",
+    "winkel",
+    "apotheek",
+    "fysio",
+    "gang",
+    "kamer",
+    "groep",
+    "dienst",
+    "avond",
+    "nacht",
+    "dag",
+    "ochtend",
+    "middag",
+    "week",
+    "straat",
+    "flat",
+    "verdieping",
+    "lift",
+}
 NAME_SAYINGS = re.compile(r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b", re.IGNORECASE)
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
 
@@ -394,7 +840,9 @@ def care_providers() -> re.Pattern | None:
     try:
         names = yaml.safe_load(path.read_text(encoding="utf-8")).get("aanbieders") or []
     except (OSError, yaml.YAMLError, AttributeError):
-        log.warning("content/care_providers.yml could not be read: care providers' names may be hidden")
+        log.warning(
+            "content/care_providers.yml could not be read: care providers' names may be hidden"
+        )
         return None
     if not names:
         return None
@@ -413,13 +861,18 @@ def _listed(token) -> bool:
 
 def _capitalised(token) -> bool:
     """A capitalised word, maybe hyphenated ("Oosterhuis-de", "Anne-Marie")."""
-    return token.is_title or (token.text[:1].isupper() and token.text[1:2].islower() and _wordlike(token))
+    return token.is_title or (
+        token.text[:1].isupper() and token.text[1:2].islower() and _wordlike(token)
+    )
 
 
 def _wordlike(token) -> bool:
     """Letters, and maybe hyphens between them ("anne-marie", "mulder-bos")."""
-    return token.is_alpha or (token.text.replace("-", "").isalpha() and not token.text.startswith("-")
-                              and not token.text.endswith("-"))
+    return token.is_alpha or (
+        token.text.replace("-", "").isalpha()
+        and not token.text.startswith("-")
+        and not token.text.endswith("-")
+    )
 
 
 def _lower_surname(doc, index: int, lists: NameLists) -> bool:
@@ -436,8 +889,12 @@ def _lower_surname(doc, index: int, lists: NameLists) -> bool:
         return True
     # "mevrouw van leeuwen via het pgb": the surname list holds few names with particles; after
     # a title and particles any word is one, but a place in an organisation ("meneer van de receptie")
-    return word.is_lower and word.lower_ not in _nlp()[0].Defaults.stop_words \
-        and not ORGANISATION.fullmatch(word.text) and word.lower_ not in NOT_SURNAMES
+    return (
+        word.is_lower
+        and word.lower_ not in _nlp()[0].Defaults.stop_words
+        and not ORGANISATION.fullmatch(word.text)
+        and word.lower_ not in NOT_SURNAMES
+    )
 
 
 def _listed_names(doc) -> list[Span]:
@@ -462,60 +919,120 @@ def _listed_names(doc) -> list[Span]:
         # after a title ("mevrouw bouzid", "dhr. van leeuwen")
         # ("meneer kok": a listed surname after a title, also where it is a word too)
         wordlike = _wordlike(token)  # "anne-marie" is one token
-        lower = token.is_lower and wordlike and len(token) > 2 and (
-            token.lower_ not in not_name and token.lower_ not in WORDS_NOT_NAMES
-            and (token.text.title() in lists.first or after_title)
-            or after_title and token.text.title() in lists.surnames and token.lower_ not in stop_words) \
-            and before not in PLACE_BEFORE  # "zorgcentrum margriet", "de linde"
+        lower = (
+            token.is_lower
+            and wordlike
+            and len(token) > 2
+            and (
+                token.lower_ not in not_name
+                and token.lower_ not in WORDS_NOT_NAMES
+                and (token.text.title() in lists.first or after_title)
+                or after_title
+                and token.text.title() in lists.surnames
+                and token.lower_ not in stop_words
+            )
+            and before not in PLACE_BEFORE
+        )  # "zorgcentrum margriet", "de linde"
         # right after a relative or "heet" a listed first name is one, also where it is a word too
         # ("mijn zus roos", "tante jet", "schoonzoon mo"); not a stop word ("mijn man wil")
-        if before in RELATIVE_WORDS and token.is_lower and wordlike and len(token) > 1 \
-                and token.text.title() in lists.first and token.lower_ not in stop_words \
-                and token.lower_ not in NOT_NAMES:
+        if (
+            before in RELATIVE_WORDS
+            and token.is_lower
+            and wordlike
+            and len(token) > 1
+            and token.text.title() in lists.first
+            and token.lower_ not in stop_words
+            and token.lower_ not in NOT_NAMES
+        ):
             lower = True
         # "P. de Haan", "M. van Rijn": initials, maybe particles, then a capitalised surname
-        initials = bool(INITIALS.match(token.text)) and index + 1 < len(doc) and (
-            _capitalised(doc[index + 1]) and doc[index + 1].lower_ not in not_name
-            or doc[index + 1].lower_ in PARTICLES and any(_capitalised(t) for t in doc[index + 2:index + 4]))
+        initials = (
+            bool(INITIALS.match(token.text))
+            and index + 1 < len(doc)
+            and (
+                _capitalised(doc[index + 1])
+                and doc[index + 1].lower_ not in not_name
+                or doc[index + 1].lower_ in PARTICLES
+                and any(_capitalised(t) for t in doc[index + 2 : index + 4])
+            )
+        )
         # after a title any capitalised word is a surname, also one that is a word ("meneer Bos",
         # "mevrouw Koning"); elsewhere a listed first name that is no common word
-        starts = lower or initials or _capitalised(token) and before not in PLACE_BEFORE and (
-            after_title or token.lower_ not in not_name and token.text in lists.first)
+        starts = (
+            lower
+            or initials
+            or _capitalised(token)
+            and before not in PLACE_BEFORE
+            and (after_title or token.lower_ not in not_name and token.text in lists.first)
+        )
         # "op de wachtlijst bij Laurens", "het Dr. Sarphatihuis"; but "mijn zoon Laurens"
         provider = next((start for start, end in providers if start <= token.idx < end), None)
-        if starts and provider is not None and (provider < token.idx or not (after_title or before in RELATIVE_WORDS)):
+        if (
+            starts
+            and provider is not None
+            and (provider < token.idx or not (after_title or before in RELATIVE_WORDS))
+        ):
             starts = False
         if after_title and token.lower_ in PARTICLES:
-            starts = any(t.is_title for t in doc[index + 1:index + 4]) or _lower_surname(doc, index, lists)
-            lower = starts and not any(t.is_title for t in doc[index + 1:index + 4])
+            starts = any(t.is_title for t in doc[index + 1 : index + 4]) or _lower_surname(
+                doc, index, lists
+            )
+            lower = starts and not any(t.is_title for t in doc[index + 1 : index + 4])
         if not starts:
             index += 1
             continue
         end = index + 1
         # a lower-case surname is one word: "henk de boer woont" stops at "boer"; after a title the
         # first word is the surname ("meneer bakker van het wijkteam")
-        surname_done = lower and after_title and token.lower_ not in PARTICLES and token.text.title() not in lists.first
+        surname_done = (
+            lower
+            and after_title
+            and token.lower_ not in PARTICLES
+            and token.text.title() not in lists.first
+        )
         # a first name that is also a word ("roos") takes only a listed surname after it ("roos belt")
         word_name = token.lower_ in lists.common or token.lower_ in WORDS_NOT_NAMES
         while end < len(doc):  # the rest of the name: particles, capitalised words, listed surnames
             following = doc[end]
             surname = following.text.title() in lists.surnames or following.text in lists.first
-            if following.lower_ in PARTICLES and not surname_done and any(
-                    t.is_title or (lower and t.is_alpha and t.lower_ not in PARTICLES) for t in doc[end + 1:end + 4]):
-                end += 1  # "ilse van der meer": after particles a lower-case word is the surname too
-            elif lower and doc[end - 1].lower_ in PARTICLES and following.is_alpha and not surname_done \
-                    and following.lower_ not in POSSESSIVES:  # "de iris van zijn oog"
+            if (
+                following.lower_ in PARTICLES
+                and not surname_done
+                and any(
+                    t.is_title or (lower and t.is_alpha and t.lower_ not in PARTICLES)
+                    for t in doc[end + 1 : end + 4]
+                )
+            ):
+                end += (
+                    1  # "ilse van der meer": after particles a lower-case word is the surname too
+                )
+            elif (
+                lower
+                and doc[end - 1].lower_ in PARTICLES
+                and following.is_alpha
+                and not surname_done
+                and following.lower_ not in POSSESSIVES
+            ):  # "de iris van zijn oog"
                 end += 1
                 surname_done = True
-            elif _capitalised(following) and (following.lower_ not in not_name or surname
-                                               or doc[end - 1].lower_ in PARTICLES):
-                end += 1  # after particles a capitalised word is the surname: "van der Meer", "de Wit"
+            elif _capitalised(following) and (
+                following.lower_ not in not_name or surname or doc[end - 1].lower_ in PARTICLES
+            ):
+                end += (
+                    1  # after particles a capitalised word is the surname: "van der Meer", "de Wit"
+                )
             elif doc[end - 1].text.lower().endswith(HYPHEN_PARTICLES) and following.is_alpha:
                 end += 1  # "bakker-de ruiter", "Brouwer-van Vliet"
-            elif lower and not surname_done and following.is_lower and _wordlike(following) \
-                    and following.lower_ not in WORDS_NOT_NAMES and following.lower_ not in stop_words \
-                    and following.lower_ not in NOT_NAMES \
-                    and (surname or following.lower_ not in lists.common and not word_name):
+            elif (
+                lower
+                and not surname_done
+                and following.is_lower
+                and _wordlike(following)
+                and following.lower_ not in WORDS_NOT_NAMES
+                and following.lower_ not in stop_words
+                and following.lower_ not in NOT_NAMES
+                and (surname or following.lower_ not in lists.common and not word_name)
+            ):
                 end += 1  # "agnieszka kowalska": a lower-case surname after a lower-case first name
                 surname_done = True
             else:
@@ -523,8 +1040,12 @@ def _listed_names(doc) -> list[Span]:
         while end > index + 1 and doc[end - 1].lower_ in PARTICLES:
             end -= 1
         # ("willem van 't hof" is a surname: after particles the word is one)
-        if doc[end - 1].lower_ in PLACE_AFTER and doc[end - 2].lower_ not in PARTICLES \
-                or end < len(doc) and doc[end].lower_ in PLACE_AFTER:
+        if (
+            doc[end - 1].lower_ in PLACE_AFTER
+            and doc[end - 2].lower_ not in PARTICLES
+            or end < len(doc)
+            and doc[end].lower_ in PLACE_AFTER
+        ):
             index = end
             continue
         span = Span(token.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM")
@@ -538,7 +1059,9 @@ def find_pii(text: str) -> list[Span]:
     """Non-overlapping PII spans. Where spans overlap, the one that starts first (the longest of
     those) names the kind, and the union is hidden: a name read too far must not uncover the
     house number of the address it ran into."""
-    candidates = sorted(_regex_spans(text) + _token_spans(text), key=lambda s: (s.start, -(s.end - s.start)))
+    candidates = sorted(
+        _regex_spans(text) + _token_spans(text), key=lambda s: (s.start, -(s.end - s.start))
+    )
     chosen: list[Span] = []
     for span in candidates:
         if chosen and span.start < chosen[-1].end:
@@ -557,5 +1080,5 @@ def warm_up() -> None:
 
 def redact(text: str) -> str:
     for span in reversed(find_pii(text)):
-        text = text[:span.start] + f"[{span.kind}]" + text[span.end:]
+        text = text[: span.start] + f"[{span.kind}]" + text[span.end :]
     return text

@@ -1,4 +1,5 @@
 """Request and response bodies of the public chat API."""
+
 from __future__ import annotations
 
 import re
@@ -16,6 +17,7 @@ class ChatRequest(BaseModel):
 
 class ConversationRef(BaseModel):
     """A conversation named in a request body, never in a URL (URLs end up in logs)."""
+
     conversation_id: str = Field(..., max_length=64, pattern=r"^[A-Za-z0-9-]+$")
 
 
@@ -39,6 +41,7 @@ CALL_NUMBER = re.compile(r"\d{3,11}")
 
 class Call(BaseModel):
     """A phone number the widget shows as a link to tap and call (the safety layer's doors)."""
+
     title: str
     number: str = Field(pattern=rf"^{CALL_NUMBER.pattern}$")
 
@@ -78,14 +81,22 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
             messages[-1].link = Link(title="Open uw persoonlijk plan", url=str(plan["url"]))
         if custom.get("calls") and messages:
             # a malformed entry is left out rather than failing the whole turn
-            valid = [c for c in custom["calls"]
-                     if isinstance(c, dict) and CALL_NUMBER.fullmatch(str(c.get("number", "")))]
-            messages[-1].calls = [Call(title=str(c.get("title", "")), number=str(c["number"])) for c in valid]
+            valid = [
+                c
+                for c in custom["calls"]
+                if isinstance(c, dict) and CALL_NUMBER.fullmatch(str(c.get("number", "")))
+            ]
+            messages[-1].calls = [
+                Call(title=str(c.get("title", "")), number=str(c["number"])) for c in valid
+            ]
         if custom.get(PRIVATE_REPLY) and messages:
             messages[-1].private = True
         if not text:
             continue
-        buttons = [Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
-                   for b in reply.get("buttons") or [] if b.get("title")]
+        buttons = [
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in reply.get("buttons") or []
+            if b.get("title")
+        ]
         messages.append(ChatMessage(sender="bot", text=text, buttons=buttons))
     return messages

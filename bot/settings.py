@@ -1,4 +1,5 @@
 """Service settings, read from environment variables (with safe local defaults)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -6,6 +6,7 @@ also erases the chat), so it never goes in a URL: the widget posts it and gets a
 valid for a minute, names only a hash of the conversation (the stream's channel) and is signed
 with the service's secret (security review, High 2).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,11 +30,15 @@ class StreamTickets:
         if not secret:
             # fine for one web process; several must share STREAM_SECRET or a ticket from one
             # is refused by another
-            log.info("STREAM_SECRET is not set: stream tickets are signed with a key of this process")
+            log.info(
+                "STREAM_SECRET is not set: stream tickets are signed with a key of this process"
+            )
         self._key = (secret or secrets.token_hex(32)).encode("utf-8")
 
     def _sign(self, key: str, expires: int) -> str:
-        return hmac.new(self._key, f"{key}.{expires}".encode("ascii"), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._key, f"{key}.{expires}".encode("ascii"), hashlib.sha256).hexdigest()[
+            :32
+        ]
 
     def issue(self, conversation_id: str, now: float | None = None) -> str:
         key = channel_key(conversation_id)

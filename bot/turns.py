@@ -9,6 +9,7 @@ only client of Rasa, so it serialises each conversation's turns itself: an
 asyncio lock in one process, and with REDIS_URL an atomic Redis lock
 (SET NX with expiry, released only by its owner) across web processes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,9 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 log = logging.getLogger(__name__)
-HOLD_SECONDS = 30  # longer than any turn (Rasa's timeout is shorter); a crashed holder frees it by then
+HOLD_SECONDS = (
+    30  # longer than any turn (Rasa's timeout is shorter); a crashed holder frees it by then
+)
 WAIT_SECONDS = 20
 
 _RELEASE = """
@@ -40,7 +43,9 @@ class TurnLocks:
         if redis_url:
             import redis.asyncio as redis
 
-            self._redis = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+            self._redis = redis.Redis.from_url(
+                redis_url, socket_timeout=1, socket_connect_timeout=1
+            )
 
     @asynccontextmanager
     async def turn(self, conversation_id: str) -> AsyncIterator[None]:

@@ -1,4 +1,5 @@
 """Opening hours as a zorgkantoor writes them ("08:30-17:00" per weekday), in Dutch local time."""
+
 from __future__ import annotations
 
 from datetime import datetime, time

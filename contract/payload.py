@@ -1,4 +1,5 @@
 """Keys of the custom payloads the actions send to the web service (not shown to the citizen)."""
+
 from __future__ import annotations
 
 # The next user message is a persoonlijk-plan answer: the service does not store it.

@@ -14,6 +14,7 @@ earlier turns, not the words, so what is written is what the service's transcrip
   only the newest value is kept, and none once the dialogue clears it. Earlier values are blanked
   in the rows already stored. The turn itself still has every value in memory.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,19 @@ from contract.payload import (
 
 RECYCLE_SECONDS = int(os.environ.get("TRACKER_DB_POOL_RECYCLE", "1800"))
 # slots filled from what the person typed (from_text) or holding plan answers (flow_state)
-TYPED_SLOTS = frozenset({"handoff_target", "handoff_organisation", "handoff_method", "handoff_phone",
-                         "handoff_part_of_day", "handoff_email", "handoff_consent", "flow_state",
-                         "flow_input"})
+TYPED_SLOTS = frozenset(
+    {
+        "handoff_target",
+        "handoff_organisation",
+        "handoff_method",
+        "handoff_phone",
+        "handoff_part_of_day",
+        "handoff_email",
+        "handoff_consent",
+        "flow_state",
+        "flow_input",
+    }
+)
 
 
 def _custom(event: dict[str, Any]) -> dict[str, Any]:
@@ -84,8 +95,9 @@ class PrePingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, pool_recycle=RECYCLE_SECONDS,
-                                       **create_engine_kwargs(url))
+        self.engine = sa.create_engine(
+            url, pool_pre_ping=True, pool_recycle=RECYCLE_SECONDS, **create_engine_kwargs(url)
+        )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 
@@ -98,16 +110,24 @@ class PrivateSQLTrackerStore(PrePingSQLTrackerStore):
         private = private_positions(events)
         with self.session_scope() as session:
             # as Rasa's own save: the events of this session not stored yet
-            start = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            start = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
             touched: set[str] = set()
             for index in range(start, len(events)):
                 data = stored_form(events[index], index in private)
                 if data.get("event") == "slot" and data.get("name") in TYPED_SLOTS:
                     touched.add(data["name"])
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id, type_name=data.get("event"), timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
-                    action_name=data.get("name"), data=json.dumps(data)))
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=data.get("event"),
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
             session.flush()
             if touched:
                 self._keep_newest_only(session, tracker.sender_id, touched)
@@ -115,9 +135,12 @@ class PrivateSQLTrackerStore(PrePingSQLTrackerStore):
 
     def _keep_newest_only(self, session: Any, sender_id: str, names: Iterable[str]) -> None:
         """Blank every stored value of these slots but the newest (None: nothing is kept)."""
-        rows = (session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "slot")
-                .order_by(self.SQLEvent.id.desc()).all())
+        rows = (
+            session.query(self.SQLEvent)
+            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "slot")
+            .order_by(self.SQLEvent.id.desc())
+            .all()
+        )
         newest_seen: set[str] = set()
         for row in rows:
             data = json.loads(row.data)

@@ -8,6 +8,7 @@ So we assemble: blank `nl` tokenizer + lookup lemmatizer (spacy-lookups-data)
 
 Usage: python -m nlp.build_pipeline OUTPUT_DIR
 """
+
 from __future__ import annotations
 
 import sys
@@ -27,8 +28,12 @@ LABEL_PRIORITY = ["leveringsvorm", "relatie", "organisatie", "sector", "plaats",
 def ruler_patterns(vocab: Vocabulary) -> list[dict]:
     nlp = spacy.blank("nl")
     patterns, seen = [], set()
-    labels = sorted(vocab, key=lambda name: LABEL_PRIORITY.index(name) if name in LABEL_PRIORITY
-                    else len(LABEL_PRIORITY))
+    labels = sorted(
+        vocab,
+        key=lambda name: (
+            LABEL_PRIORITY.index(name) if name in LABEL_PRIORITY else len(LABEL_PRIORITY)
+        ),
+    )
     for label in labels:
         for value, phrases in vocab[label].items():
             for phrase in phrases:
@@ -63,8 +68,13 @@ def build(output: Path) -> spacy.Language:
     normalizer = nlp.add_pipe("wlz_normalizer")
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
     ruler.add_patterns(ruler_patterns(vocab))
-    domain_words = [w for values in vocab.values() for phrases in values.values()
-                    for phrase in phrases for w in phrase_text(phrase).split()]
+    domain_words = [
+        w
+        for values in vocab.values()
+        for phrases in values.values()
+        for phrase in phrases
+        for w in phrase_text(phrase).split()
+    ]
     normalizer.set_frequencies(build_frequencies(training_texts(), domain_words))
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)

@@ -16,6 +16,7 @@ and a form's answer (see data/crisis.yml).
 Pure: spaCy only, no Rasa. The Rasa component (nlp/crisis_component.py) and the benchmark
 (benchmarks/crisis.py) both call `CrisisRules.decide`.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,13 +48,17 @@ def intent_name(category: str) -> str:
 
 def category_of(intent: str | None) -> str | None:
     """'crisis_medical' -> 'medical'; None for any other intent."""
-    if intent and intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX):] in CATEGORIES:
-        return intent[len(INTENT_PREFIX):]
+    if intent and intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX) :] in CATEGORIES:
+        return intent[len(INTENT_PREFIX) :]
     return None
 
 
-def compile_pattern(pattern: str, groups: Mapping[str, list[str]] | None = None,
-                    lemmas: Any = None, attr: str = "LEMMA") -> list[dict[str, Any]]:
+def compile_pattern(
+    pattern: str,
+    groups: Mapping[str, list[str]] | None = None,
+    lemmas: Any = None,
+    attr: str = "LEMMA",
+) -> list[dict[str, Any]]:
     """A pattern line as spaCy Matcher token specs.
 
     Terms are separated by spaces (nlp/crisis_rules.yml explains them with examples):
@@ -84,7 +89,9 @@ def compile_pattern(pattern: str, groups: Mapping[str, list[str]] | None = None,
             for form in term.split("|"):
                 forms += groups[form[1:]] if form.startswith("@") else [form]
             # a form and its dictionary form: "schreeuwt" is read as "schreeuwen"
-            folded = {fold(form) for form in forms} | {fold(lemmas.get(form, form)) for form in forms}
+            folded = {fold(form) for form in forms} | {
+                fold(lemmas.get(form, form)) for form in forms
+            }
             specs.append({attr: {"IN": sorted(folded)}})
     if not specs or "OP" in specs[0] or "OP" in specs[-1]:
         raise ValueError(f"a crisis pattern must start and end with a word: {pattern!r}")
@@ -105,6 +112,7 @@ class Reading:
     question ("mijn zoon kan soms agressief zijn, welke woonvorm past"), so it also yields to
     habitual and general wording. Either way a sign of "now" ("net", "vannacht") keeps it.
     """
+
     strong: frozenset[str]
     weak: frozenset[str]
     past: bool
@@ -134,6 +142,7 @@ def dictionary_forms() -> Any:
     """spaCy's Dutch lemma table (spacy-lookups-data): .get(word form) -> dictionary form."""
     try:
         from spacy.lookups import load_lookups
+
         return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
     except (ImportError, ValueError, OSError):  # no table: patterns list their own forms
         return {}
@@ -145,7 +154,9 @@ SHORT_MESSAGE_MIN_CONFIDENCE = 0.95
 
 
 # sections that take a match back: matched on the words as typed only
-SILENCERS = frozenset({"past", "recent_past", "closings", "background", "idioms", *(f"not_{c}" for c in CATEGORIES)})
+SILENCERS = frozenset(
+    {"past", "recent_past", "closings", "background", "idioms", *(f"not_{c}" for c in CATEGORIES)}
+)
 CLAUSE_BREAKS = {",", ".", ";", ":", "?", "!", "\n"}
 
 
@@ -178,10 +189,22 @@ class CrisisRules:
             matcher = Matcher(doc.vocab)
             groups = self.rules.get("groups") or {}
             lemmas = dictionary_forms()
-            sections = {**{c: self.rules["categories"][c] for c in CATEGORIES},
-                        **{name: self.rules.get(name, [])
-                           for name in ("past", "recent_past", "closings", "background", "now", "present", "idioms")},
-                        **{f"not_{c}": (self.rules.get("not") or {}).get(c, []) for c in CATEGORIES}}
+            sections = {
+                **{c: self.rules["categories"][c] for c in CATEGORIES},
+                **{
+                    name: self.rules.get(name, [])
+                    for name in (
+                        "past",
+                        "recent_past",
+                        "closings",
+                        "background",
+                        "now",
+                        "present",
+                        "idioms",
+                    )
+                },
+                **{f"not_{c}": (self.rules.get("not") or {}).get(c, []) for c in CATEGORIES},
+            }
             for label, patterns in sections.items():
                 # "!" marks a weak pattern, "$" one whose match must end a clause
                 for pattern in patterns:
@@ -190,7 +213,9 @@ class CrisisRules:
                     # a sign of danger also on the typo-repaired lemma; what silences one only
                     # on the words as typed: the repair read "water" as "later" (the past)
                     attrs = ("NORM",) if label in SILENCERS else ("LEMMA", "NORM")
-                    matcher.add(name, [compile_pattern(pattern, groups, lemmas, attr) for attr in attrs])
+                    matcher.add(
+                        name, [compile_pattern(pattern, groups, lemmas, attr) for attr in attrs]
+                    )
             self._matchers[key] = matcher
         return self._matchers[key]
 
@@ -209,17 +234,24 @@ class CrisisRules:
         # a category's "not" wording counts only in the clause where the category matched: in
         # "ik wil niet meer leven. wie betaalt als ik overleden ben" the second clause does not
         # take back the first; with no category match (the classifier alone) it counts anywhere
-        vetoed = frozenset(c for c in CATEGORIES if f"not_{c}" in seen_in
-                           and seen_in.get(c, set()) <= seen_in[f"not_{c}"])
-        return Reading(strong=frozenset(labels & set(CATEGORIES)),
-                       weak=frozenset(c for c in CATEGORIES if c + "!" in labels),
-                       past="past" in labels, background="background" in labels, idiom="idioms" in labels,
-                       now="now" in labels or ("present" in labels and not {"past", "recent_past"} & labels),
-                       # a thank-you ends most matches too, but not a farewell ("dit is mijn
-                       # laatste bericht, bedankt voor de hulp") or abuse
-                       recent="recent_past" in labels or "closings" in labels,
-                       recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()),
-                       vetoed=vetoed)
+        vetoed = frozenset(
+            c
+            for c in CATEGORIES
+            if f"not_{c}" in seen_in and seen_in.get(c, set()) <= seen_in[f"not_{c}"]
+        )
+        return Reading(
+            strong=frozenset(labels & set(CATEGORIES)),
+            weak=frozenset(c for c in CATEGORIES if c + "!" in labels),
+            past="past" in labels,
+            background="background" in labels,
+            idiom="idioms" in labels,
+            now="now" in labels or ("present" in labels and not {"past", "recent_past"} & labels),
+            # a thank-you ends most matches too, but not a farewell ("dit is mijn
+            # laatste bericht, bedankt voor de hulp") or abuse
+            recent="recent_past" in labels or "closings" in labels,
+            recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()),
+            vetoed=vetoed,
+        )
 
     @staticmethod
     def _ended(reading: Reading, category: str | None) -> bool:
@@ -227,8 +259,12 @@ class CrisisRules:
         ended = reading.past or (reading.recent and category not in reading.recent_exempt)
         return ended and not reading.now
 
-    def decide(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = (),
-               second: tuple[str | None, float] | None = None) -> str | None:
+    def decide(
+        self,
+        doc: Doc,
+        ranking: Iterable[Mapping[str, Any]] = (),
+        second: tuple[str | None, float] | None = None,
+    ) -> str | None:
         """The crisis category of a message, or None.
 
         `ranking` is the classifier's intent ranking (best first; nlu_fallback is skipped);
@@ -237,8 +273,12 @@ class CrisisRules:
         decision = self.decide_with_source(doc, ranking, second)
         return decision[0] if decision else None
 
-    def decide_with_source(self, doc: Doc, ranking: Iterable[Mapping[str, Any]] = (),
-                           second: tuple[str | None, float] | None = None) -> tuple[str, bool] | None:
+    def decide_with_source(
+        self,
+        doc: Doc,
+        ranking: Iterable[Mapping[str, Any]] = (),
+        second: tuple[str | None, float] | None = None,
+    ) -> tuple[str, bool] | None:
         """(category, whether a pattern matched) or None. Without a pattern only the classifiers
         saw it: on the development sets that was right for most crises the rules missed, but it
         also fired on idioms ("ik lach me dood"), so the bot then checks before it alarms.
@@ -260,20 +300,32 @@ class CrisisRules:
         # a few words ("ik", "haar katten", "ik, en haar buurman": answers inside a form) give the
         # classifiers little to go on: alone they must then be nearly sure ("bloed overal" 0.96,
         # "ik" 0.88 on the model of December 2026); most short crises are the patterns' work
-        short = sum(token.is_alpha for token in doc) < CLASSIFIER_MIN_WORDS or \
-            sum(token.is_alpha and not token.is_stop for token in doc) < CLASSIFIER_MIN_CONTENT_WORDS
+        short = (
+            sum(token.is_alpha for token in doc) < CLASSIFIER_MIN_WORDS
+            or sum(token.is_alpha and not token.is_stop for token in doc)
+            < CLASSIFIER_MIN_CONTENT_WORDS
+        )
         needed = SHORT_MESSAGE_MIN_CONFIDENCE if short else self.min_confidence
-        if by_classifier and float(top.get("confidence", 0.0)) >= needed and not self._silenced(reading, by_classifier) \
-                and (second is None or second[1] >= self.second_confirm):
+        if (
+            by_classifier
+            and float(top.get("confidence", 0.0)) >= needed
+            and not self._silenced(reading, by_classifier)
+            and (second is None or second[1] >= self.second_confirm)
+        ):
             return by_classifier, False
         # the reader alone: never on a few words (it read "ik", a plan answer, as 0.9996 crisis),
         # not where the intent classifier is sure of an ordinary question; the past and "not"
         # wordings are crude ("bloedt na een val" is now): nearly sure, the reader, which learned
         # them from the near misses, outweighs them
         ordinary = float(top.get("confidence", 0.0)) if top and not by_classifier else 0.0
-        if second is not None and second[0] and not short and second[1] >= self.second_alone \
-                and ordinary < self.second_overruled \
-                and (second[1] >= self.second_sure or not self._silenced(reading, second[0])):
+        if (
+            second is not None
+            and second[0]
+            and not short
+            and second[1] >= self.second_alone
+            and ordinary < self.second_overruled
+            and (second[1] >= self.second_sure or not self._silenced(reading, second[0]))
+        ):
             return second[0], False
         return None
 

@@ -8,6 +8,7 @@ Training fits the second reader (nlp/crisis_reader.py) on the NLU examples and t
 sets; a digest of those sets is part of the component's config, so Rasa retrains it when they
 change.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,34 +46,56 @@ class CrisisLayer(GraphComponent):
             digest.update(path.read_bytes())
         return {"development_sets": digest.hexdigest()[:16]}
 
-    def __init__(self, rules: CrisisRules, reader: CrisisReader | None = None,
-                 model_storage: ModelStorage | None = None, resource: Resource | None = None) -> None:
+    def __init__(
+        self,
+        rules: CrisisRules,
+        reader: CrisisReader | None = None,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+    ) -> None:
         self.rules = rules
         self.reader = reader
         self._model_storage = model_storage
         self._resource = resource
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisLayer":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisLayer":
         return cls(CrisisRules(), None, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [(m.get(TEXT), category_of(m.get(INTENT)) or NONE) for m in training_data.intent_examples]
+        examples = [
+            (m.get(TEXT), category_of(m.get(INTENT)) or NONE) for m in training_data.intent_examples
+        ]
         self.reader = CrisisReader.fit(examples + development_examples())
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / READER_FILE, **self.reader.arrays())
         return self._resource
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisLayer":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisLayer":
         try:
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / READER_FILE, allow_pickle=False) as stored:
-                    return cls(CrisisRules(), CrisisReader.from_arrays(stored), model_storage, resource)
+                    return cls(
+                        CrisisRules(), CrisisReader.from_arrays(stored), model_storage, resource
+                    )
         except (ValueError, FileNotFoundError, KeyError):
-            logger.warning("No trained second crisis reader found; the rules and the intent classifier decide.")
+            logger.warning(
+                "No trained second crisis reader found; the rules and the intent classifier decide."
+            )
             return cls.create(config, model_storage, resource, execution_context)
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -13,6 +13,7 @@ chosen by leave-one-writer-out over the five development sets (README, "Safety n
 
 Pure: scikit-learn and numpy. Stored as plain arrays (no pickle).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,20 +37,37 @@ def development_examples(paths: Iterable[Path] = DEVELOPMENT_FILES) -> list[tupl
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         examples += [(m["text"], m["category"]) for m in data.get("crisis") or []]
-        examples += [(m["text"] if isinstance(m, dict) else m, NONE) for m in data.get("controls") or []]
+        examples += [
+            (m["text"] if isinstance(m, dict) else m, NONE) for m in data.get("controls") or []
+        ]
     return examples
 
 
-def _vectorizers(char_terms: Any = None, word_terms: Any = None) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
-                            preprocessor=fold, vocabulary=char_terms)
-    words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                            preprocessor=fold, vocabulary=word_terms)
+def _vectorizers(
+    char_terms: Any = None, word_terms: Any = None
+) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    chars = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        sublinear_tf=True,
+        min_df=2,
+        preprocessor=fold,
+        vocabulary=char_terms,
+    )
+    words = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        preprocessor=fold,
+        vocabulary=word_terms,
+    )
     return chars, words
 
 
 class CrisisReader:
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, model: LogisticRegression) -> None:
+    def __init__(
+        self, chars: TfidfVectorizer, words: TfidfVectorizer, model: LogisticRegression
+    ) -> None:
         self.chars, self.words, self.model = chars, words, model
         self._none = list(model.classes_).index(NONE)
 
@@ -73,10 +91,16 @@ class CrisisReader:
         def terms(vectorizer: TfidfVectorizer) -> np.ndarray:
             ordered = sorted(vectorizer.vocabulary_.items(), key=lambda item: item[1])
             return np.array([term for term, _ in ordered])
-        return {"char_terms": terms(self.chars), "char_idf": self.chars.idf_,
-                "word_terms": terms(self.words), "word_idf": self.words.idf_,
-                "coef": self.model.coef_, "intercept": self.model.intercept_,
-                "classes": np.array(self.model.classes_)}
+
+        return {
+            "char_terms": terms(self.chars),
+            "char_idf": self.chars.idf_,
+            "word_terms": terms(self.words),
+            "word_idf": self.words.idf_,
+            "coef": self.model.coef_,
+            "intercept": self.model.intercept_,
+            "classes": np.array(self.model.classes_),
+        }
 
     @classmethod
     def from_arrays(cls, stored: Any) -> "CrisisReader":

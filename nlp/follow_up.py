@@ -17,6 +17,7 @@ wins). It changes the intent only where the message is such a question and littl
 classifier read a generic intent or was unsure; a question with its own topic ("wat moet ik doen
 als het CIZ nee zegt" is the refusal kind, "wat kost dat" keeps its intent).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,29 +43,52 @@ QUESTION = re.compile(
     r"|\bwaar (?:moet|kan|begin|beginnen|start)(?: ik| we| wij)? (?:\w+ )?(?:beginnen|starten|begin|aan beginnen)?"
     r"|\b(?:kan|moet|kunnen|moeten)(?: ik| we| wij)? (?:al |nu |alvast )*(?:ergens|iets) (?:mee )?"
     r"(?:beginnen|doen|regelen|starten)\b"
-    r"|\bwelke kant (?:moet|moeten)")
+    r"|\bwelke kant (?:moet|moeten)"
+)
 # words that show the question has a topic of its own: then the classifier decides
-OWN_TOPIC = re.compile(r"\b(?:(?:als|wanneer|zodra) (?:het|ze|zij|hij|ik|je|we|wij|er|de|mijn|u|iemand)|bezwaar|klacht|betalen|kost|kosten|geld|pgb|wachtlijst|"
-                       r"eigen bijdrage|verhuizen|overlijd\w*|afgewezen|nee zegt|nee zeggen)\b")
+OWN_TOPIC = re.compile(
+    r"\b(?:(?:als|wanneer|zodra) (?:het|ze|zij|hij|ik|je|we|wij|er|de|mijn|u|iemand)|bezwaar|klacht|betalen|kost|kosten|geld|pgb|wachtlijst|"
+    r"eigen bijdrage|verhuizen|overlijd\w*|afgewezen|nee zegt|nee zeggen)\b"
+)
 MAX_WORDS = 14
 # the intents a next-step question was read as (December 2026 development dialogues), and
 # the classifier's doubt: below this confidence any intent gives way
-GENERIC_INTENTS = frozenset({"help", "restart", "tell_more", "ask_route", "nlu_fallback", "affirm", "deny", "inform",
-                             "greet", "thank", "out_of_scope", "where_was_i", "stop"})
+GENERIC_INTENTS = frozenset(
+    {
+        "help",
+        "restart",
+        "tell_more",
+        "ask_route",
+        "nlu_fallback",
+        "affirm",
+        "deny",
+        "inform",
+        "greet",
+        "thank",
+        "out_of_scope",
+        "where_was_i",
+        "stop",
+    }
+)
 UNSURE = 0.6
 INTENT_NAME = "next_step"
 
 
-REFUSAL = re.compile(r"\b(?:als|stel dat|wanneer|wat gebeurt er als)\b[^,.;!?]*\b(?:nee|afgewezen|afwijzen|afwijst|"
-                     r"afgekeurd|weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd|verantwoord|"
-                     r"kan|lukt|mag)|geen (?:plek|plaats|ruimte)|niks mee doen|niets mee doen|niet eens)\b")
+REFUSAL = re.compile(
+    r"\b(?:als|stel dat|wanneer|wat gebeurt er als)\b[^,.;!?]*\b(?:nee|afgewezen|afwijzen|afwijst|"
+    r"afgekeurd|weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd|verantwoord|"
+    r"kan|lukt|mag)|geen (?:plek|plaats|ruimte)|niks mee doen|niets mee doen|niet eens)\b"
+)
 PLACE = re.compile(r"\bgeen (?:plek|plaats|ruimte)\b")
 
 
 def is_next_step_question(text: str) -> bool:
     folded = fold(text)
-    return bool(QUESTION.search(folded)) and not OWN_TOPIC.search(folded) \
+    return (
+        bool(QUESTION.search(folded))
+        and not OWN_TOPIC.search(folded)
         and len(re.findall(r"\w+", folded)) <= MAX_WORDS
+    )
 
 
 def refusal_intent(text: str) -> str | None:
@@ -78,8 +102,13 @@ def refusal_intent(text: str) -> str | None:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FollowUpQuestion(GraphComponent):
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FollowUpQuestion":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FollowUpQuestion":
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -89,8 +118,14 @@ class FollowUpQuestion(GraphComponent):
             if text.startswith("/"):
                 continue
             wanted = INTENT_NAME if is_next_step_question(text) else refusal_intent(text)
-            if wanted is None or intent.get("name") == wanted or (
-                    intent.get("name") not in GENERIC_INTENTS and float(intent.get("confidence") or 0) >= UNSURE):
+            if (
+                wanted is None
+                or intent.get("name") == wanted
+                or (
+                    intent.get("name") not in GENERIC_INTENTS
+                    and float(intent.get("confidence") or 0) >= UNSURE
+                )
+            ):
                 continue
             chosen = {"name": wanted, "confidence": 1.0}
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != wanted]

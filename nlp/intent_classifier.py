@@ -12,6 +12,7 @@ so no block outweighs another by its size. That is what sklearn's
 TfidfVectorizer does; the counts themselves come from Rasa's featurizers.
 The model is stored as plain arrays (numpy .npz, no pickle).
 """
+
 from __future__ import annotations
 
 import logging
@@ -98,10 +99,18 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             "ranking_length": 10,
         }
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 blocks: list[str] | None = None, idf: list[np.ndarray] | None = None,
-                 coef: np.ndarray | None = None, intercept: np.ndarray | None = None,
-                 classes: list[str] | None = None, scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        blocks: list[str] | None = None,
+        idf: list[np.ndarray] | None = None,
+        coef: np.ndarray | None = None,
+        intercept: np.ndarray | None = None,
+        classes: list[str] | None = None,
+        scale: float = 1.0,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -113,8 +122,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.scale = scale
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearIntentClassifier":
         return cls(config, model_storage, resource)
 
     def _counts(self, messages: list[Message], block: str, width: int) -> sparse.csr_matrix:
@@ -127,8 +141,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return sparse.vstack(rows).tocsr()
 
     def _matrix(self, messages: list[Message]) -> sparse.csr_matrix:
-        return sparse.hstack([tfidf(self._counts(messages, block, len(idf)), idf)
-                              for block, idf in zip(self.blocks, self.idf)]).tocsr()
+        return sparse.hstack(
+            [
+                tfidf(self._counts(messages, block, len(idf)), idf)
+                for block, idf in zip(self.blocks, self.idf)
+            ]
+        ).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
@@ -148,11 +166,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     def _new_model(self) -> LogisticRegression | LinearSVC:
         if self.config["loss"] == "log":
-            return LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
-                                      class_weight="balanced")
+            return LogisticRegression(
+                C=self.config["C"], max_iter=self.config["max_iter"], class_weight="balanced"
+            )
         if self.config["loss"] == "squared_hinge":
-            return LinearSVC(C=self.config["C"], max_iter=self.config["max_iter"],
-                             class_weight="balanced")
+            return LinearSVC(
+                C=self.config["C"], max_iter=self.config["max_iter"], class_weight="balanced"
+            )
         raise ValueError(f"Unknown loss {self.config['loss']!r}: use 'log' or 'squared_hinge'.")
 
     def _fit_scale(self, matrix: sparse.csr_matrix, labels: np.ndarray) -> float:
@@ -167,7 +187,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             return 1.0
         classes = np.unique(labels)
         scores, gold = [], []
-        for train, held in StratifiedKFold(folds, shuffle=True, random_state=0).split(matrix, labels):
+        for train, held in StratifiedKFold(folds, shuffle=True, random_state=0).split(
+            matrix, labels
+        ):
             model = self._new_model().fit(matrix[train], labels[train])
             if len(model.classes_) != len(classes):
                 return 1.0
@@ -179,7 +201,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             probabilities = softmax(scale * scores)
             return -np.log(probabilities[np.arange(len(gold)), gold] + 1e-12).mean()
 
-        return float(minimize_scalar(negative_log_likelihood, bounds=(0.1, 100.0), method="bounded").x)
+        return float(
+            minimize_scalar(negative_log_likelihood, bounds=(0.1, 100.0), method="bounded").x
+        )
 
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
         return softmax(self.scale * (self._matrix(messages) @ self.coef.T + self.intercept))
@@ -189,31 +213,50 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             return messages
         for message, probabilities in zip(messages, self.predict_proba(messages)):
             order = np.argsort(-probabilities)
-            ranking = [{"name": self.classes[i], "confidence": float(probabilities[i])}
-                       for i in order[: self.config["ranking_length"]]]
+            ranking = [
+                {"name": self.classes[i], "confidence": float(probabilities[i])}
+                for i in order[: self.config["ranking_length"]]
+            ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / MODEL_FILE, coef=self.coef, intercept=self.intercept,
-                     classes=np.array(self.classes), blocks=np.array(self.blocks),
-                     scale=np.array(self.scale),
-                     **{f"idf_{i}": idf for i, idf in enumerate(self.idf)})
+            np.savez(
+                directory / MODEL_FILE,
+                coef=self.coef,
+                intercept=self.intercept,
+                classes=np.array(self.classes),
+                blocks=np.array(self.blocks),
+                scale=np.array(self.scale),
+                **{f"idf_{i}": idf for i, idf in enumerate(self.idf)},
+            )
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / MODEL_FILE, allow_pickle=False) as stored:
                     blocks = [str(b) for b in stored["blocks"]]
-                    return cls(config, model_storage, resource, blocks=blocks,
-                               idf=[stored[f"idf_{i}"] for i in range(len(blocks))],
-                               coef=stored["coef"], intercept=stored["intercept"],
-                               classes=[str(c) for c in stored["classes"]],
-                               scale=float(stored["scale"]) if "scale" in stored else 1.0)
+                    return cls(
+                        config,
+                        model_storage,
+                        resource,
+                        blocks=blocks,
+                        idf=[stored[f"idf_{i}"] for i in range(len(blocks))],
+                        coef=stored["coef"],
+                        intercept=stored["intercept"],
+                        classes=[str(c) for c in stored["classes"]],
+                        scale=float(stored["scale"]) if "scale" in stored else 1.0,
+                    )
         except (ValueError, FileNotFoundError, KeyError):
             logger.debug("No trained %s found; intents stay unclassified.", cls.__name__)
             return cls.create(config, model_storage, resource, execution_context)

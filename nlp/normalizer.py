@@ -33,7 +33,7 @@ DOMINANT = 5  # a known word yields to a neighbour this many times as frequent
 def _deletes(word: str, depth: int) -> set[str]:
     found, frontier = set(), {word}
     for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         found |= frontier
     return found
 
@@ -82,13 +82,18 @@ class SpellLexicon:
         for key in {word} | _deletes(word, limit):
             candidates |= self._index.get(key, set())
         candidates.discard(word)
-        scored = [(edit_distance(word, c), -self.frequencies[c], c) for c in candidates
-                  if self.frequencies[c] >= max(1, own * DOMINANT)]
+        scored = [
+            (edit_distance(word, c), -self.frequencies[c], c)
+            for c in candidates
+            if self.frequencies[c] >= max(1, own * DOMINANT)
+        ]
         scored = [s for s in scored if s[0] <= min(limit, max_edits(s[2]))]
         return min(scored)[2] if scored else None
 
 
-def build_frequencies(texts: Iterable[str], extra_words: Iterable[str], min_count: int = 2) -> dict[str, int]:
+def build_frequencies(
+    texts: Iterable[str], extra_words: Iterable[str], min_count: int = 2
+) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(w for w in fold(text).split() if w.isalpha())
@@ -112,8 +117,16 @@ class DomainNormalizer:
     def _lemma_table(self):
         # the lemmatizer loads its table in its own from_disk, after we are made
         if self._lemmas is None:
-            lookups = self.nlp.get_pipe("lemmatizer").lookups if "lemmatizer" in self.nlp.pipe_names else None
-            self._lemmas = lookups.get_table("lemma_lookup") if lookups and lookups.has_table("lemma_lookup") else {}
+            lookups = (
+                self.nlp.get_pipe("lemmatizer").lookups
+                if "lemmatizer" in self.nlp.pipe_names
+                else None
+            )
+            self._lemmas = (
+                lookups.get_table("lemma_lookup")
+                if lookups and lookups.has_table("lemma_lookup")
+                else {}
+            )
         return self._lemmas
 
     def __call__(self, doc: Doc) -> Doc:
@@ -141,7 +154,9 @@ class DomainNormalizer:
     def to_disk(self, path: Path, exclude: tuple = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "lexicon.json").write_text(json.dumps(self.frequencies, ensure_ascii=False), encoding="utf-8")
+        (path / "lexicon.json").write_text(
+            json.dumps(self.frequencies, ensure_ascii=False), encoding="utf-8"
+        )
 
     def from_disk(self, path: Path, exclude: tuple = ()) -> "DomainNormalizer":
         self.set_frequencies(json.loads((Path(path) / "lexicon.json").read_text(encoding="utf-8")))

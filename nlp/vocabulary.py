@@ -3,6 +3,7 @@
 entity -> canonical value -> phrases people type. Merged from nlp/entities.yml
 and the editable content (glossary terms -> `begrip`, places -> `plaats`).
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -7,6 +7,7 @@ document in content/sources.yml) was checked more than `--months` ago, oldest fi
 that cite no dated source at all. Exit code 1 when anything is listed, so a scheduled job can
 warn the content owner.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,9 @@ from actions.content import Content, check_source  # noqa: E402
 
 
 def months_between(earlier: date, later: date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+    return (
+        (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+    )
 
 
 def stale(content: Content, today: date, months: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -46,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{checked}  {where}")
     for where in undated:
         print(f"zonder datum  {where}")
-    print(f"{len(old)} teksten langer dan {args.months} maanden niet gecontroleerd, {len(undated)} zonder gedateerde bron.")
+    print(
+        f"{len(old)} teksten langer dan {args.months} maanden niet gecontroleerd, {len(undated)} zonder gedateerde bron."
+    )
     return 1 if old or undated else 0
 
 

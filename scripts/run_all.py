@@ -4,6 +4,7 @@ Waits until all three answer, prints the chat URL, and on Ctrl-C (or SIGTERM)
 stops all three. Standard library only, so it runs before anything else works.
 Logs go to var/log/<process>.log.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,14 @@ class Service:
     def start(self, env: dict[str, str], log_dir: Path = LOG_DIR) -> None:
         log = open(log_dir / f"{self.name}.log", "ab")
         # own session: Ctrl-C reaches only us, and we stop the children in order
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def healthy(self) -> bool:
         try:
@@ -77,49 +84,102 @@ def environment() -> dict[str, str]:
 DEFAULT_PORTS = {"actions": 5055, "rasa": 5005, "web": 8000}
 
 
-def services(env: dict[str, str], ports: dict[str, int] | None = None, endpoints: str = "endpoints.yml"
-             ) -> list[Service]:
+def services(
+    env: dict[str, str], ports: dict[str, int] | None = None, endpoints: str = "endpoints.yml"
+) -> list[Service]:
     """The three processes; other ports (and an endpoints file that names them) for test stacks.
     `env` is the environment they will run with (environment()): Rasa's API token comes from it."""
     ports = {**DEFAULT_PORTS, **(ports or {})}
     model = ROOT / "models" / "wlz.tar.gz"
     return [
-        Service("actions", [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                            "--port", str(ports["actions"])], ports["actions"],
-                f"http://127.0.0.1:{ports['actions']}/health"),
-        Service("rasa", [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports["rasa"]),
-                         "--interface", "127.0.0.1", "--endpoints", endpoints,
-                         "--credentials", "credentials.yml",
-                         # the API only for the safety layer's check during a live takeover
-                         "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
-                ports["rasa"], f"http://127.0.0.1:{ports['rasa']}/"),
+        Service(
+            "actions",
+            [
+                str(RASA_BIN / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(ports["actions"]),
+            ],
+            ports["actions"],
+            f"http://127.0.0.1:{ports['actions']}/health",
+        ),
+        Service(
+            "rasa",
+            [
+                str(RASA_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(ports["rasa"]),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                endpoints,
+                "--credentials",
+                "credentials.yml",
+                # the API only for the safety layer's check during a live takeover
+                "--enable-api",
+                "--auth-token",
+                env["RASA_API_TOKEN"],
+            ],
+            ports["rasa"],
+            f"http://127.0.0.1:{ports['rasa']}/",
+        ),
         # no access log: its lines name each visitor's IP address, which is personal data
-        Service("web", [str(WEB_BIN / "uvicorn"), "bot.main:create_app", "--factory", "--no-access-log",
-                        "--host", "127.0.0.1", "--port", str(ports["web"])], ports["web"],
-                f"http://127.0.0.1:{ports['web']}/health"),
+        Service(
+            "web",
+            [
+                str(WEB_BIN / "uvicorn"),
+                "bot.main:create_app",
+                "--factory",
+                "--no-access-log",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(ports["web"]),
+            ],
+            ports["web"],
+            f"http://127.0.0.1:{ports['web']}/health",
+        ),
     ]
 
 
 def endpoints_text(actions_port: int, tracker_db: Path) -> str:
     """Rasa's endpoints: the action server, and the private SQL tracker store (as endpoints.yml)."""
-    return (f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-            f'tracker_store:\n  type: dialogue_store.tracker_store.PrivateSQLTrackerStore\n'
-            f'  dialect: "sqlite"\n  db: "{tracker_db}"\n')
+    return (
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f"tracker_store:\n  type: dialogue_store.tracker_store.PrivateSQLTrackerStore\n"
+        f'  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
 
 
-def prepare_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None
-                  ) -> tuple[list[Service], dict[str, str]]:
+def prepare_stack(
+    ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None
+) -> tuple[list[Service], dict[str, str]]:
     """The three processes on other ports, with their databases in `work` (tests, benchmarks)."""
     endpoints = work / "endpoints.yml"
     endpoints.write_text(endpoints_text(ports["actions"], work / "rasa_tracker.db"))
     env = environment()
-    env.update({"DATABASE_URL": f"sqlite:///{work / 'wlz.db'}", "SERVICE_URL": f"http://127.0.0.1:{ports['web']}",
-                "RASA_URL": f"http://127.0.0.1:{ports['rasa']}", "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
-                "RASA_TRACKER_DB_URL": f"sqlite:///{work / 'rasa_tracker.db'}", **(extra_env or {})})
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{work / 'wlz.db'}",
+            "SERVICE_URL": f"http://127.0.0.1:{ports['web']}",
+            "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
+            "INTERNAL_API_TOKEN": secrets.token_urlsafe(24),
+            "RASA_TRACKER_DB_URL": f"sqlite:///{work / 'rasa_tracker.db'}",
+            **(extra_env or {}),
+        }
+    )
     return services(env, ports, endpoints=str(endpoints)), env
 
 
-def start_stack(ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
+def start_stack(
+    ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None
+) -> list[Service]:
     """All three processes on other ports with a database in `work` (benchmarks); logs go there too."""
     started, env = prepare_stack(ports, work, extra_env)
     for service in started:
@@ -174,8 +234,10 @@ def main() -> int:
 
     if not stopping:
         print("\nWlz-wegwijzer is running. Open http://127.0.0.1:8000 to chat.")
-        print("Staff portal: http://127.0.0.1:8000/staff (make an account with: "
-              ".venv/web/bin/python -m bot.cli add-staff NAME --role beheerder)")
+        print(
+            "Staff portal: http://127.0.0.1:8000/staff (make an account with: "
+            ".venv/web/bin/python -m bot.cli add-staff NAME --role beheerder)"
+        )
         print("Press Ctrl-C to stop.")
     while not stopping:
         for service in procs:

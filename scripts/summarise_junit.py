@@ -8,6 +8,7 @@ run passes on what did run.
 
 Usage: summarise_junit.py [--audit results/audit.txt] results/*.xml
 """
+
 import argparse
 import os
 import sys
@@ -41,7 +42,13 @@ if skips:
         print(f"  - {line}")
 audit = ""
 if args.audit and os.path.exists(args.audit):
-    lines = [line for line in open(args.audit, encoding="utf-8").read().splitlines() if line.strip()]
+    lines = [
+        line for line in open(args.audit, encoding="utf-8").read().splitlines() if line.strip()
+    ]
     audit = next((line for line in lines if "NOT RUN" in line), "")
-    print(f"Dependency audit: {audit}" if audit else "Dependency audit: no known vulnerabilities found.")
+    print(
+        f"Dependency audit: {audit}"
+        if audit
+        else "Dependency audit: no known vulnerabilities found."
+    )
 sys.exit(1 if failed or passed == 0 or (strict and skips) else 0)

@@ -10,8 +10,9 @@ mkdir -p results
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Lint: ruff (pyproject.toml [tool.ruff])"
+step "Lint and format: ruff (pyproject.toml [tool.ruff])"
 $WEB/ruff check bot actions nlp contract dialogue_store benchmarks scripts tests
+$WEB/ruff format --check bot actions nlp contract dialogue_store benchmarks scripts tests
 
 step "Rasa: validate domain, data and stories"
 $RASA/rasa data validate --domain domain.yml --data data --config config.yml --quiet --fail-on-warnings

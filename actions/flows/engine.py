@@ -9,6 +9,7 @@ returns messages plus the new state; `prompt(state)` renders what to ask next.
 Navigation works by buttons and by typing: "terug", "sla over", "stop",
 "waar was ik?". A side question is answered and the flow resumes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,20 +32,94 @@ MAX_TEXT_LENGTH = 1000
 # as a question: "ik wil thuis blijven" answers a plan question, it is no topic.
 SIDE_QUESTION_CONFIDENCE = 0.8
 SIDE_QUESTION_CONFIDENCE_BUTTONS = 0.5  # where only buttons answer, text is more likely a question
-QUESTION_WORDS = ("wat", "hoe", "wie", "waar", "wanneer", "welke", "welk", "waarom", "kan", "kun",
-                  "mag", "moet", "is", "zijn", "heb", "heeft", "krijg", "krijgt", "wordt", "betekent")
+QUESTION_WORDS = (
+    "wat",
+    "hoe",
+    "wie",
+    "waar",
+    "wanneer",
+    "welke",
+    "welk",
+    "waarom",
+    "kan",
+    "kun",
+    "mag",
+    "moet",
+    "is",
+    "zijn",
+    "heb",
+    "heeft",
+    "krijg",
+    "krijgt",
+    "wordt",
+    "betekent",
+)
 
 _BACK = {"terug", "vorige", "vorige vraag", "ga terug", "een stap terug", "terug graag"}
-_SKIP = {"sla over", "overslaan", "skip", "weet ik niet", "weet niet", "geen idee", "volgende vraag",
-         "weet ik nog niet", "geen antwoord", "-"}
-_NEXT = {"volgende", "volgende stap", "verder", "ga verder", "door", "ja", "ok", "oke", "okay", "goed",
-         "prima", "en nu", "door gaan", "doorgaan", "ja graag"}
-_STOP = {"stop", "stoppen", "ophouden", "hou op", "ik wil stoppen", "laat maar", "kappen", "afbreken"}
+_SKIP = {
+    "sla over",
+    "overslaan",
+    "skip",
+    "weet ik niet",
+    "weet niet",
+    "geen idee",
+    "volgende vraag",
+    "weet ik nog niet",
+    "geen antwoord",
+    "-",
+}
+_NEXT = {
+    "volgende",
+    "volgende stap",
+    "verder",
+    "ga verder",
+    "door",
+    "ja",
+    "ok",
+    "oke",
+    "okay",
+    "goed",
+    "prima",
+    "en nu",
+    "door gaan",
+    "doorgaan",
+    "ja graag",
+}
+_STOP = {
+    "stop",
+    "stoppen",
+    "ophouden",
+    "hou op",
+    "ik wil stoppen",
+    "laat maar",
+    "kappen",
+    "afbreken",
+}
 _WHERE = {"waar was ik", "waar waren we", "waar was ik gebleven", "herhaal", "herhaal de vraag"}
-_YES = {"ja", "jazeker", "jawel", "ja hoor", "ja graag", "graag", "zeker", "klopt", "ok", "oke", "prima",
-        "goed", "is goed", "akkoord", "yes", "dat mag", "ja dat mag", "mag"}
+_YES = {
+    "ja",
+    "jazeker",
+    "jawel",
+    "ja hoor",
+    "ja graag",
+    "graag",
+    "zeker",
+    "klopt",
+    "ok",
+    "oke",
+    "prima",
+    "goed",
+    "is goed",
+    "akkoord",
+    "yes",
+    "dat mag",
+    "ja dat mag",
+    "mag",
+}
 _NO = {"nee", "neen", "nee hoor", "liever niet", "niet", "no", "nope", "nee dank u", "nee dank je"}
-_EDIT = re.compile(r"^(?:wijzig|verander|aanpassen|pas|antwoord)?\s*(?:vraag|antwoord|nummer)?\s*(\d{1,2})\b")
+_EDIT = re.compile(
+    r"^(?:wijzig|verander|aanpassen|pas|antwoord)?\s*(?:vraag|antwoord|nummer)?\s*(\d{1,2})\b"
+)
 
 
 # -- flow definitions -----------------------------------------------------------------
@@ -91,15 +166,29 @@ def common_text(key: str, **values: str) -> str:
 def flow(name: str) -> Flow:
     raw = definitions()["flows"][name]
     questions = tuple(
-        Question(id=q["id"], kind=q["kind"], text=q["text"].strip(), title=q.get("title", ""),
-                 text_relative=(q.get("text_relative") or "").strip(), label=q.get("label", ""),
-                 todo=(q.get("todo") or "").strip(),
-                 options=tuple((str(o["value"]), o["title"]) for o in q.get("options", [])),
-                 when=q.get("when") or {}, sources=tuple(q.get("sources", [])))
-        for q in raw["questions"])
-    return Flow(name=name, title=raw["title"], intro=raw["intro"]["text"].strip(), questions=questions,
-                results=raw.get("results") or {}, done_text=(raw.get("done") or {}).get("text", "").strip(),
-                next_intents=tuple(raw.get("next", [])))
+        Question(
+            id=q["id"],
+            kind=q["kind"],
+            text=q["text"].strip(),
+            title=q.get("title", ""),
+            text_relative=(q.get("text_relative") or "").strip(),
+            label=q.get("label", ""),
+            todo=(q.get("todo") or "").strip(),
+            options=tuple((str(o["value"]), o["title"]) for o in q.get("options", [])),
+            when=q.get("when") or {},
+            sources=tuple(q.get("sources", [])),
+        )
+        for q in raw["questions"]
+    )
+    return Flow(
+        name=name,
+        title=raw["title"],
+        intro=raw["intro"]["text"].strip(),
+        questions=questions,
+        results=raw.get("results") or {},
+        done_text=(raw.get("done") or {}).get("text", "").strip(),
+        next_intents=tuple(raw.get("next", [])),
+    )
 
 
 # -- a person's turn ------------------------------------------------------------------
@@ -142,8 +231,9 @@ def looks_like_question(text: str) -> bool:
 
 def is_side_question(turn: Turn, buttons_only: bool) -> bool:
     """A topic question typed in the middle of a flow, not an answer to it."""
-    topical = bool(turn.intent) and (turn.intent.startswith("ask_")
-                                     or turn.intent in ("help", "bot_challenge"))
+    topical = bool(turn.intent) and (
+        turn.intent.startswith("ask_") or turn.intent in ("help", "bot_challenge")
+    )
     if not topical or turn.text.startswith("/"):
         return False
     if buttons_only:
@@ -154,8 +244,14 @@ def is_side_question(turn: Turn, buttons_only: bool) -> bool:
 # -- state ----------------------------------------------------------------------------
 def start(name: str) -> dict[str, Any]:
     flow(name)  # fail early on an unknown flow
-    return {"flow": name, "index": 0, "answers": {}, "phase": "questions", "editing": False,
-            "resume_phase": None}
+    return {
+        "flow": name,
+        "index": 0,
+        "answers": {},
+        "phase": "questions",
+        "editing": False,
+        "resume_phase": None,
+    }
 
 
 def _applicable(state: Mapping[str, Any]) -> list[int]:
@@ -222,30 +318,50 @@ def prompt(state: Mapping[str, Any]) -> list[Reply]:
     the_flow = flow(state["flow"])
     phase = state["phase"]
     if phase == "confirm_stop":
-        return [Reply(common_text("confirm_stop", flow=the_flow.title),
-                      [_button("button_yes_stop", "/affirm"), _button("button_no_continue", "/deny")])]
+        return [
+            Reply(
+                common_text("confirm_stop", flow=the_flow.title),
+                [_button("button_yes_stop", "/affirm"), _button("button_no_continue", "/deny")],
+            )
+        ]
     if phase == "summary":
         return plan_summary(state)
     if phase == "consent":
         results = the_flow.results
-        return [Reply(_render(results["ask_consent"]["text"]),
-                      [Button(results["button_yes_save"]["text"], "/affirm"),
-                       Button(results["button_no_save"]["text"], "/deny")])]
+        return [
+            Reply(
+                _render(results["ask_consent"]["text"]),
+                [
+                    Button(results["button_yes_save"]["text"], "/affirm"),
+                    Button(results["button_no_save"]["text"], "/deny"),
+                ],
+            )
+        ]
 
     question = current(state)
     number, total = progress(state)
     back = [_button("button_back", "/go_back")] if number > 1 else []
     if question.kind == "info":
-        header = common_text("step_progress", nummer=str(number), totaal=str(total), titel=question.title)
-        return [Reply(f"{header}\n{_render(question.text)}"),
-                Reply(_render(question.todo),
-                      [_button("button_next", "/next_step"), *back, _button("button_stop", "/stop")])]
+        header = common_text(
+            "step_progress", nummer=str(number), totaal=str(total), titel=question.title
+        )
+        return [
+            Reply(f"{header}\n{_render(question.text)}"),
+            Reply(
+                _render(question.todo),
+                [_button("button_next", "/next_step"), *back, _button("button_stop", "/stop")],
+            ),
+        ]
     header = common_text("progress", nummer=str(number), totaal=str(total))
     if question.kind == "choice":
         options = [Button(title, title) for _, title in question.options]
         return [Reply(f"{header} {question_text(question, state)}", [*options, *back])]
-    return [Reply(f"{header} {question_text(question, state)}",
-                  [_button("button_skip", "/skip"), *back, _button("button_stop", "/stop")])]
+    return [
+        Reply(
+            f"{header} {question_text(question, state)}",
+            [_button("button_skip", "/skip"), *back, _button("button_stop", "/stop")],
+        )
+    ]
 
 
 def expects_private_text(state: Mapping[str, Any]) -> bool:
@@ -260,8 +376,16 @@ def plan_summary(state: Mapping[str, Any]) -> list[Reply]:
     for number, question in enumerate(the_flow.questions, start=1):
         answer = state["answers"].get(question.id) or results["skipped"]["text"]
         lines.append(f"{number}. {question.label}: {answer}")
-    return [Reply("\n".join(lines), [Button(results["button_correct"]["text"], "/affirm"),
-                                     Button(results["button_edit"]["text"], "/go_back")], private=True)]
+    return [
+        Reply(
+            "\n".join(lines),
+            [
+                Button(results["button_correct"]["text"], "/affirm"),
+                Button(results["button_edit"]["text"], "/go_back"),
+            ],
+            private=True,
+        )
+    ]
 
 
 # -- one turn -------------------------------------------------------------------------
@@ -308,7 +432,9 @@ def advance(state: Mapping[str, Any], turn: Turn, side_answer: SideAnswer | None
         return Outcome(messages, new)
 
     # A clear answer wins over a topic: "Ja, thuis blijven" also looks like ask_care_at_home_allowed.
-    if question.kind == "info" and (turn.is_("next_step", _NEXT) or turn.intent in ("affirm", "skip")):
+    if question.kind == "info" and (
+        turn.is_("next_step", _NEXT) or turn.intent in ("affirm", "skip")
+    ):
         return _move_on(new, messages)
     value = parse_choice(question, turn) if question.kind == "choice" else None
     if value is not None:
@@ -365,7 +491,12 @@ def _summary_turn(state: dict[str, Any], turn: Turn) -> Outcome:
     if turn.is_("affirm", _YES | _NEXT):
         state["phase"] = "consent"
         return Outcome([], state)
-    if turn.intent == "go_back" or turn.intent == "deny" or "verander" in turn.clean or "wijzig" in turn.clean:
+    if (
+        turn.intent == "go_back"
+        or turn.intent == "deny"
+        or "verander" in turn.clean
+        or "wijzig" in turn.clean
+    ):
         return Outcome([Reply(_render(flow(state["flow"]).results["edit_which"]["text"]))], state)
     return Outcome([Reply(common_text("invalid_choice"))], state)
 
@@ -397,7 +528,11 @@ def parse_choice(question: Question, turn: Turn) -> str | None:
     # a longer typed answer that contains exactly one option's title; "dat lukt niet" does not
     # choose "Dat lukt": with a negation only options that have one too
     negated = bool(set(said.split()) & NEGATIONS)
-    cores = [(v, _core(t)) for v, t in question.options if not negated or set(_core(t).split()) & NEGATIONS]
+    cores = [
+        (v, _core(t))
+        for v, t in question.options
+        if not negated or set(_core(t).split()) & NEGATIONS
+    ]
     contained = [v for v, core in cores if len(core) > 3 and core in said]
     if len(contained) == 1:
         return contained[0]
@@ -415,23 +550,103 @@ def parse_choice(question: Question, turn: Turn) -> str | None:
 
 NEGATIONS = {"niet", "geen", "nooit", "niks", "niets"}
 # words that carry no choice (spaCy's Dutch stop words also hold "zelf" and "lang", which do)
-FUNCTION_WORDS = {"de", "het", "een", "en", "of", "ik", "je", "jij", "u", "we", "wij", "ze", "zij", "hij", "op", "in",
-                  "aan", "van", "voor", "met", "bij", "naar", "om", "te", "dat", "die", "dit", "er", "al", "nog",
-                  "wel", "ook", "maar", "dan", "is", "ben", "zijn", "was", "heb", "heeft", "hebben", "wil", "wilt",
-                  "kan", "kun", "kunt", "mag", "moet", "daar", "hier", "zo", "dus", "want", "als", "wat", "wie",
-                  "hoe", "waar", "mijn", "uw", "onze", "ons", "hun", "haar", "graag", "hoor", "even", "gewoon",
-                  "eigenlijk", "toch", "heel", "erg", "nou", "ja", "nee", "liever", "the", "mij", "me", "mn"}
+FUNCTION_WORDS = {
+    "de",
+    "het",
+    "een",
+    "en",
+    "of",
+    "ik",
+    "je",
+    "jij",
+    "u",
+    "we",
+    "wij",
+    "ze",
+    "zij",
+    "hij",
+    "op",
+    "in",
+    "aan",
+    "van",
+    "voor",
+    "met",
+    "bij",
+    "naar",
+    "om",
+    "te",
+    "dat",
+    "die",
+    "dit",
+    "er",
+    "al",
+    "nog",
+    "wel",
+    "ook",
+    "maar",
+    "dan",
+    "is",
+    "ben",
+    "zijn",
+    "was",
+    "heb",
+    "heeft",
+    "hebben",
+    "wil",
+    "wilt",
+    "kan",
+    "kun",
+    "kunt",
+    "mag",
+    "moet",
+    "daar",
+    "hier",
+    "zo",
+    "dus",
+    "want",
+    "als",
+    "wat",
+    "wie",
+    "hoe",
+    "waar",
+    "mijn",
+    "uw",
+    "onze",
+    "ons",
+    "hun",
+    "haar",
+    "graag",
+    "hoor",
+    "even",
+    "gewoon",
+    "eigenlijk",
+    "toch",
+    "heel",
+    "erg",
+    "nou",
+    "ja",
+    "nee",
+    "liever",
+    "the",
+    "mij",
+    "me",
+    "mn",
+}
 
 
 def _content_words(text: str) -> list[str]:
-    return [w for w in text.split() if len(w) > 2 and w not in FUNCTION_WORDS and w not in NEGATIONS]
+    return [
+        w for w in text.split() if len(w) > 2 and w not in FUNCTION_WORDS and w not in NEGATIONS
+    ]
 
 
 def _stem_match(a: str, b: str) -> bool:
     """The same word in another form: "blijf" and "blijven", "lukt" and "lukken"."""
     short, long_ = sorted((a, b), key=len)
     # an inflection, not a compound: "blijf"/"blijven", but not "thuis"/"thuiszorg"
-    return a == b or (len(short) >= 5 and long_.startswith(short[:5]) and len(long_) - len(short) <= 3)
+    return a == b or (
+        len(short) >= 5 and long_.startswith(short[:5]) and len(long_) - len(short) <= 3
+    )
 
 
 def _shared_words_choice(question: Question, said: str, typed: str) -> str | None:
@@ -445,7 +660,11 @@ def _shared_words_choice(question: Question, said: str, typed: str) -> str | Non
     scores = []
     for value, title in question.options:
         option = _content_words(Turn(title).clean)
-        matched = [i for i, w in enumerate(words) if w in content_words and any(_stem_match(w, o) for o in option)]
+        matched = [
+            i
+            for i, w in enumerate(words)
+            if w in content_words and any(_stem_match(w, o) for o in option)
+        ]
         scores.append((len(matched), matched, value, title))
     best = max(score for score, *_ in scores) if scores else 0
     winners = [(matched, value, title) for score, matched, value, title in scores if score == best]
@@ -456,8 +675,10 @@ def _shared_words_choice(question: Question, said: str, typed: str) -> str | Non
     # turns it around, unless the option itself is negative ("Nee, niemand" has "niemand"); in
     # "werkt alleen met een pgb, anders kan hij daar niet heen" the "niet" is another clause's
     shared = {words[i] for i in matched}
-    negated = any(set(clause.split()) & NEGATIONS and set(clause.split()) & shared
-                  for clause in re.split(r"[,.;!?]|\b(?:maar|anders|want|omdat)\b", fold(typed)))
+    negated = any(
+        set(clause.split()) & NEGATIONS and set(clause.split()) & shared
+        for clause in re.split(r"[,.;!?]|\b(?:maar|anders|want|omdat)\b", fold(typed))
+    )
     if negated and not set(_core(title).split()) & (NEGATIONS | {"niemand"}):
         return None
     return value
@@ -481,4 +702,6 @@ def _yes_no_values(options: tuple[tuple[str, str], ...]) -> tuple[str | None, st
 
 def next_buttons(name: str) -> list[Button]:
     registry = content()
-    return [Button(registry.topic_title(i) or i, intent_payload(i)) for i in flow(name).next_intents]
+    return [
+        Button(registry.topic_title(i) or i, intent_payload(i)) for i in flow(name).next_intents
+    ]

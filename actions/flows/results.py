@@ -3,6 +3,7 @@
 Plain functions over the answers, so every branch has a unit test. They never
 decide for the person: they explain what may fit and why, and name who can help.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,8 +13,13 @@ from actions.content import Button, Reply, content, intent_payload
 from actions.flows.engine import common_text, flow, next_buttons
 
 # The NZa's situations that call for an active approach (seed 000 §3.3.3, §4.3).
-ACTIVE_APPROACH_SIGNALS = ("weet_niet_welke_vorm", "geen_voorkeursaanbieder", "aanbieder_kan_niet",
-                           "geen_plek_voorkeur", "wacht_te_lang")
+ACTIVE_APPROACH_SIGNALS = (
+    "weet_niet_welke_vorm",
+    "geen_voorkeursaanbieder",
+    "aanbieder_kan_niet",
+    "geen_plek_voorkeur",
+    "wacht_te_lang",
+)
 PGB_WISH = "wens_pgb"
 
 
@@ -55,7 +61,9 @@ def advise(answers: Mapping[str, Any]) -> Advice:
         elif self_arrange == "ja" and home != "ja":
             fits.append("pgb_self")
 
-    return Advice(fits=fits, less=less, signals=signals_from(answers), unsure=home in (None, "weet_niet"))
+    return Advice(
+        fits=fits, less=less, signals=signals_from(answers), unsure=home in (None, "weet_niet")
+    )
 
 
 def signals_from(answers: Mapping[str, Any]) -> list[str]:
@@ -112,8 +120,10 @@ def _text(results: Mapping[str, Any], key: str) -> str:
 
 
 def _human_buttons() -> list[Button]:
-    return [Button(common_text("button_human"), intent_payload("request_human")),
-            Button(common_text("button_client_support"), intent_payload("ask_independent_support"))]
+    return [
+        Button(common_text("button_human"), intent_payload("request_human")),
+        Button(common_text("button_client_support"), intent_payload("ask_independent_support")),
+    ]
 
 
 def finish(state: Mapping[str, Any]) -> FlowResult:
@@ -129,22 +139,30 @@ def finish(state: Mapping[str, Any]) -> FlowResult:
         return _choice_aid_result(the_flow.results, answers, name)
     if name == "pgb_check":
         return _pgb_result(the_flow.results, answers, name)
-    plan = {"answers": {q.id: answers.get(q.id) for q in the_flow.questions},
-            "labels": {q.id: q.label for q in the_flow.questions}}
+    plan = {
+        "answers": {q.id: answers.get(q.id) for q in the_flow.questions},
+        "labels": {q.id: q.label for q in the_flow.questions},
+    }
     return FlowResult([], plan=plan, save_plan=bool(state.get("save")))
 
 
-def _choice_aid_result(results: Mapping[str, Any], answers: Mapping[str, Any], name: str) -> FlowResult:
+def _choice_aid_result(
+    results: Mapping[str, Any], answers: Mapping[str, Any], name: str
+) -> FlowResult:
     advice = advise(answers)
     reasons = results["reasons"]
     messages = []
     if advice.unsure and not advice.fits:
         messages.append(Reply(_text(results, "all_forms")))
     if advice.fits:
-        lines = [_text(results, "fits_intro")] + [f"- {content().render(reasons[k]['text'])}" for k in advice.fits]
+        lines = [_text(results, "fits_intro")] + [
+            f"- {content().render(reasons[k]['text'])}" for k in advice.fits
+        ]
         messages.append(Reply("\n".join(lines)))
     if advice.less:
-        lines = [_text(results, "less_intro")] + [f"- {content().render(reasons[k]['text'])}" for k in advice.less]
+        lines = [_text(results, "less_intro")] + [
+            f"- {content().render(reasons[k]['text'])}" for k in advice.less
+        ]
         messages.append(Reply("\n".join(lines)))
     active = [s for s in advice.signals if s in ACTIVE_APPROACH_SIGNALS]
     if active:
@@ -161,8 +179,11 @@ def _pgb_result(results: Mapping[str, Any], answers: Mapping[str, Any], name: st
     listed = checklist(answers)
     items = results["items"]
     messages = []
-    for intro, ids, kind in (("clear_intro", listed.clear, "clear"), ("arrange_intro", listed.arrange, "arrange"),
-                             ("ask_intro", listed.ask, "ask")):
+    for intro, ids, kind in (
+        ("clear_intro", listed.clear, "clear"),
+        ("arrange_intro", listed.arrange, "arrange"),
+        ("ask_intro", listed.ask, "ask"),
+    ):
         if ids:
             lines = [_text(results, intro)] + [f"- {items[i][kind]}" for i in ids]
             messages.append(Reply("\n".join(lines)))

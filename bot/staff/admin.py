@@ -4,6 +4,7 @@ Contact details and opening hours start in content/settings.yml; a beheerder can
 change them here without a release. Changes are stored as overrides, validated,
 audited, and read by the action server through the internal API.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,14 +30,22 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # every key a beheerder may change, with a check and a Dutch explanation when it fails
 EDITABLE: dict[str, tuple[re.Pattern | None, str]] = {
     "zorgkantoor.naam": (None, ""),
-    "zorgkantoor.telefoon": (PHONE, "Vul een Nederlands telefoonnummer in, bijvoorbeeld 0800-1234567."),
+    "zorgkantoor.telefoon": (
+        PHONE,
+        "Vul een Nederlands telefoonnummer in, bijvoorbeeld 0800-1234567.",
+    ),
     "zorgkantoor.email": (EMAIL, "Vul een geldig e-mailadres in."),
     "zorgkantoor.website": (None, ""),
     "overdracht.verwachting_terugbellen": (None, ""),
     "overdracht.verwachting_email": (None, ""),
     "overdracht.hulp_kosten": (None, ""),
-    **{f"openingstijden.{day}": (HOURS, "Gebruik de vorm 08:30-17:00, of laat leeg als u dicht bent.")
-       for day in DAYS},
+    **{
+        f"openingstijden.{day}": (
+            HOURS,
+            "Gebruik de vorm 08:30-17:00, of laat leeg als u dicht bent.",
+        )
+        for day in DAYS
+    },
 }
 
 
@@ -120,16 +129,26 @@ class UserIn(BaseModel):
 
 
 def user_row(user: StaffUser) -> dict:
-    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
-            "organisation_id": user.organisation_id, "active": user.active}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "organisation_id": user.organisation_id,
+        "active": user.active,
+    }
 
 
 @router.get("/users")
 def list_users(request: Request, staff: Staff = Depends(current_staff)) -> dict:
     require_admin(staff)
     with request.app.state.sessions() as session:
-        return {"users": [user_row(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.username))],
-                "roles": list(ROLES)}
+        return {
+            "users": [
+                user_row(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.username))
+            ],
+            "roles": list(ROLES),
+        }
 
 
 @router.post("/users")
@@ -138,11 +157,21 @@ def create_user(body: UserIn, request: Request, staff: Staff = Depends(current_s
     if body.role == "oco" and body.organisation_id is None:
         raise HTTPException(422, "Een OCO-medewerker hoort bij een organisatie.")
     with request.app.state.sessions() as session:
-        if body.organisation_id is not None and session.get(Organisation, body.organisation_id) is None:
+        if (
+            body.organisation_id is not None
+            and session.get(Organisation, body.organisation_id) is None
+        ):
             raise HTTPException(422, "Deze organisatie bestaat niet.")
-        user = StaffUser(username=body.username.lower(), display_name=body.display_name,
-                         password_hash=hash_password(body.password), role=body.role,
-                         organisation_id=body.organisation_id, active=True, failed_logins=0, available=False)
+        user = StaffUser(
+            username=body.username.lower(),
+            display_name=body.display_name,
+            password_hash=hash_password(body.password),
+            role=body.role,
+            organisation_id=body.organisation_id,
+            active=True,
+            failed_logins=0,
+            available=False,
+        )
         session.add(user)
         try:
             session.flush()
@@ -159,7 +188,9 @@ class UserChangeIn(BaseModel):
 
 
 @router.post("/users/{user_id}")
-def change_user(user_id: int, body: UserChangeIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def change_user(
+    user_id: int, body: UserChangeIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict:
     require_admin(staff)
     with request.app.state.sessions() as session:
         user = session.get(StaffUser, user_id)
@@ -169,7 +200,12 @@ def change_user(user_id: int, body: UserChangeIn, request: Request, staff: Staff
             raise HTTPException(422, "U kunt uw eigen account niet uitzetten.")
         if body.active is not None:
             user.active = body.active
-            audit(session, staff, "gebruiker_" + ("aan" if body.active else "uit"), detail=user.username)
+            audit(
+                session,
+                staff,
+                "gebruiker_" + ("aan" if body.active else "uit"),
+                detail=user.username,
+            )
         if body.password:
             user.password_hash = hash_password(body.password)
             user.failed_logins, user.locked_until = 0, None
@@ -193,20 +229,36 @@ class OrganisationIn(BaseModel):
 
 
 def organisation_row(org: Organisation) -> dict:
-    return {"id": org.id, "name": org.name, "kind": org.kind, "regions": org.regions, "phone": org.phone,
-            "email": org.email, "website": org.website, "active": org.active}
+    return {
+        "id": org.id,
+        "name": org.name,
+        "kind": org.kind,
+        "regions": org.regions,
+        "phone": org.phone,
+        "email": org.email,
+        "website": org.website,
+        "active": org.active,
+    }
 
 
 @router.get("/organisations")
 def list_organisations(request: Request, staff: Staff = Depends(current_staff)) -> dict:
     with request.app.state.sessions() as session:
-        return {"organisations": [organisation_row(o) for o in
-                                  session.scalars(select(Organisation).order_by(Organisation.name))]}
+        return {
+            "organisations": [
+                organisation_row(o)
+                for o in session.scalars(select(Organisation).order_by(Organisation.name))
+            ]
+        }
 
 
 @router.post("/organisations")
-def save_organisation(body: OrganisationIn, request: Request, staff: Staff = Depends(current_staff),
-                      organisation_id: int | None = None) -> dict:
+def save_organisation(
+    body: OrganisationIn,
+    request: Request,
+    staff: Staff = Depends(current_staff),
+    organisation_id: int | None = None,
+) -> dict:
     require_admin(staff)
     with request.app.state.sessions() as session:
         org = session.get(Organisation, organisation_id) if organisation_id else None

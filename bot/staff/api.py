@@ -4,6 +4,7 @@ Advisers of the zorgkantoor see every handoff; an OCO partner sees only the
 handoffs to their organisation; a beheerder manages users and organisations.
 Revealing contact details and every status change are written to the audit log.
 """
+
 from __future__ import annotations
 
 import time
@@ -53,12 +54,16 @@ def crisis_labels(content_dir: Path) -> dict[str, str]:
     """The safety layer's categories with their Dutch names (content/crisis.yml)."""
     path = content_dir / "crisis.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {key: item.get("label", key) for key, item in ((data or {}).get("categories") or {}).items()}
+    return {
+        key: item.get("label", key) for key, item in ((data or {}).get("categories") or {}).items()
+    }
 
 
 def is_urgent_open(handoff: Handoff) -> bool:
     """A handoff after a crisis message that nobody has closed yet: it sorts first."""
     return bool((handoff.summary or {}).get("crisis")) and handoff.status in OPEN_STATUSES
+
+
 # which status may follow which: a handoff is never silently reopened
 TRANSITIONS = {
     "nieuw": {"in_behandeling", "doorverwezen"},
@@ -74,9 +79,17 @@ OCO_JOINS = "Een onafhankelijke cliëntondersteuner van {organisation} praat nu 
 router = APIRouter(prefix="/staff/api", tags=["medewerkers"])
 
 
-def audit(session: Session, staff: Staff, action: str, handoff: Handoff | None = None, detail: str = "") -> None:
-    session.add(AuditLog(actor=staff.username, action=action, handoff_id=handoff.id if handoff else None,
-                         detail=detail or None))
+def audit(
+    session: Session, staff: Staff, action: str, handoff: Handoff | None = None, detail: str = ""
+) -> None:
+    session.add(
+        AuditLog(
+            actor=staff.username,
+            action=action,
+            handoff_id=handoff.id if handoff else None,
+            detail=detail or None,
+        )
+    )
 
 
 # -- signing in ---------------------------------------------------------------------------
@@ -91,20 +104,36 @@ async def sign_in(body: LoginIn, request: Request, response: Response) -> dict:
     limiter = request.app.state.limiter
     # before any password check: per address (spraying from one place) and overall (from many)
     address = client_key(request, settings.trusted_proxies)
-    if not (await limiter.hit(f"login:{address}", settings.login_rate_per_address, 60)
-            and await limiter.hit("login:all", settings.login_rate_total, 60)):
-        raise HTTPException(429, "Te veel inlogpogingen. Wacht een minuut en probeer het opnieuw.",
-                            headers={"Retry-After": "60"})
+    if not (
+        await limiter.hit(f"login:{address}", settings.login_rate_per_address, 60)
+        and await limiter.hit("login:all", settings.login_rate_total, 60)
+    ):
+        raise HTTPException(
+            429,
+            "Te veel inlogpogingen. Wacht een minuut en probeer het opnieuw.",
+            headers={"Retry-After": "60"},
+        )
     try:
-        cookie, staff = await run_in_threadpool(login, request.app.state.sessions, settings,
-                                                body.username, body.password)
+        cookie, staff = await run_in_threadpool(
+            login, request.app.state.sessions, settings, body.username, body.password
+        )
     except LoginFailed as failed:
         raise HTTPException(401, failed.message)
-    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", path="/",
-                        secure=settings.public_url.startswith("https"),
-                        max_age=int(settings.staff_session_hours * 3600))
-    return {"username": staff.username, "name": staff.display_name, "role": staff.role,
-            "csrf_token": staff.csrf_token}
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=settings.public_url.startswith("https"),
+        max_age=int(settings.staff_session_hours * 3600),
+    )
+    return {
+        "username": staff.username,
+        "name": staff.display_name,
+        "role": staff.role,
+        "csrf_token": staff.csrf_token,
+    }
 
 
 @router.post("/logout")
@@ -117,8 +146,13 @@ def sign_out(request: Request, response: Response, staff: Staff = Depends(curren
 
 @router.get("/me")
 def me(staff: Staff = Depends(current_staff)) -> dict:
-    return {"username": staff.username, "name": staff.display_name, "role": staff.role,
-            "organisation_id": staff.organisation_id, "csrf_token": staff.csrf_token}
+    return {
+        "username": staff.username,
+        "name": staff.display_name,
+        "role": staff.role,
+        "organisation_id": staff.organisation_id,
+        "csrf_token": staff.csrf_token,
+    }
 
 
 class PresenceIn(BaseModel):
@@ -144,9 +178,13 @@ def visible(staff: Staff):
     organisation is that organisation's alone, not the zorgkantoor's, and the other way round.
     """
     if staff.role == "oco":
-        return select(Handoff).where(Handoff.target == "oco", Handoff.organisation_id == staff.organisation_id)
+        return select(Handoff).where(
+            Handoff.target == "oco", Handoff.organisation_id == staff.organisation_id
+        )
     # an OCO request without a chosen organisation was consented to the zorgkantoor, which refers on
-    return select(Handoff).where((Handoff.target == "zorgkantoor") | Handoff.organisation_id.is_(None))
+    return select(Handoff).where(
+        (Handoff.target == "zorgkantoor") | Handoff.organisation_id.is_(None)
+    )
 
 
 def shared_messages(handoff: Handoff):
@@ -155,13 +193,20 @@ def shared_messages(handoff: Handoff):
         before = (Message.id <= handoff.transcript_until) & Message.handoff_id.is_(None)
     else:  # handoffs made before the cut was recorded
         before = (Message.created_at <= handoff.consent_at) & Message.handoff_id.is_(None)
-    return (select(Message).where(Message.conversation_id == handoff.conversation_id,
-                                  before | (Message.handoff_id == handoff.id))
-            .order_by(Message.id))
+    return (
+        select(Message)
+        .where(
+            Message.conversation_id == handoff.conversation_id,
+            before | (Message.handoff_id == handoff.id),
+        )
+        .order_by(Message.id)
+    )
 
 
 def is_live_here(conversation: Conversation | None, handoff: Handoff) -> bool:
-    return bool(conversation and conversation.mode == "human" and conversation.live_handoff_id == handoff.id)
+    return bool(
+        conversation and conversation.mode == "human" and conversation.live_handoff_id == handoff.id
+    )
 
 
 def handoff_for(session: Session, staff: Staff, reference: str) -> Handoff:
@@ -175,26 +220,43 @@ def _age_days(handoff: Handoff, now: datetime) -> int:
     return (now - aware(handoff.created_at)).days
 
 
-def handoff_row(handoff: Handoff, organisations: dict[int, str], now: datetime,
-                labels: dict[str, str] | None = None) -> dict:
+def handoff_row(
+    handoff: Handoff,
+    organisations: dict[int, str],
+    now: datetime,
+    labels: dict[str, str] | None = None,
+) -> dict:
     summary = handoff.summary or {}
     crisis = summary.get("crisis")
-    return {"crisis": {"category": crisis, "label": (labels or {}).get(crisis, crisis)} if crisis else None,
-            "reference": handoff.reference, "status": handoff.status, "target": handoff.target,
-            "organisation": organisations.get(handoff.organisation_id or 0),
-            "contact_method": handoff.contact_method, "part_of_day": handoff.part_of_day,
-            "topics": summary.get("topics", []), "for_whom": summary.get("for_whom"),
-            "signals": summary.get("signals", []), "has_plan": handoff.plan_id is not None,
-            "assigned_to": handoff.assigned_to, "created_at": aware(handoff.created_at).isoformat(),
-            "age_days": _age_days(handoff, now)}
+    return {
+        "crisis": {"category": crisis, "label": (labels or {}).get(crisis, crisis)}
+        if crisis
+        else None,
+        "reference": handoff.reference,
+        "status": handoff.status,
+        "target": handoff.target,
+        "organisation": organisations.get(handoff.organisation_id or 0),
+        "contact_method": handoff.contact_method,
+        "part_of_day": handoff.part_of_day,
+        "topics": summary.get("topics", []),
+        "for_whom": summary.get("for_whom"),
+        "signals": summary.get("signals", []),
+        "has_plan": handoff.plan_id is not None,
+        "assigned_to": handoff.assigned_to,
+        "created_at": aware(handoff.created_at).isoformat(),
+        "age_days": _age_days(handoff, now),
+    }
 
 
 @router.get("/handoffs")
-def list_handoffs(request: Request, staff: Staff = Depends(current_staff),
-                  status: Literal["nieuw", "in_behandeling", "afgerond", "doorverwezen"] | None = None,
-                  target: Literal["zorgkantoor", "oco"] | None = None,
-                  organisation_id: int | None = None,
-                  max_age_days: int | None = Query(None, ge=0, le=3650)) -> dict:
+def list_handoffs(
+    request: Request,
+    staff: Staff = Depends(current_staff),
+    status: Literal["nieuw", "in_behandeling", "afgerond", "doorverwezen"] | None = None,
+    target: Literal["zorgkantoor", "oco"] | None = None,
+    organisation_id: int | None = None,
+    max_age_days: int | None = Query(None, ge=0, le=3650),
+) -> dict:
     now = datetime.now(timezone.utc)
     with request.app.state.sessions() as session:
         query = visible(staff)
@@ -207,7 +269,8 @@ def list_handoffs(request: Request, staff: Staff = Depends(current_staff),
         counts = {s: 0 for s in STATUSES}
         filtered = query.subquery()
         for row_status, count in session.execute(
-                select(filtered.c.status, func.count()).group_by(filtered.c.status)):
+            select(filtered.c.status, func.count()).group_by(filtered.c.status)
+        ):
             counts[row_status] = count
         if status:
             query = query.where(Handoff.status == status)
@@ -215,7 +278,10 @@ def list_handoffs(request: Request, staff: Staff = Depends(current_staff),
         rows.sort(key=lambda h: not is_urgent_open(h))  # stable: newest first within each group
         organisations = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         labels = crisis_labels(request.app.state.settings.content_dir)
-        return {"counts": counts, "handoffs": [handoff_row(h, organisations, now, labels) for h in rows]}
+        return {
+            "counts": counts,
+            "handoffs": [handoff_row(h, organisations, now, labels) for h in rows],
+        }
 
 
 @router.get("/handoffs/{reference}")
@@ -226,25 +292,41 @@ def get_handoff(reference: str, request: Request, staff: Staff = Depends(current
         organisations = dict(session.execute(select(Organisation.id, Organisation.name)).all())
         conversation = session.get(Conversation, handoff.conversation_id)
         messages = session.scalars(shared_messages(handoff)).all()
-        notes = session.execute(select(HandoffNote, StaffUser.display_name)
-                                .join(StaffUser, HandoffNote.author_id == StaffUser.id, isouter=True)
-                                .where(HandoffNote.handoff_id == handoff.id).order_by(HandoffNote.id)).all()
+        notes = session.execute(
+            select(HandoffNote, StaffUser.display_name)
+            .join(StaffUser, HandoffNote.author_id == StaffUser.id, isouter=True)
+            .where(HandoffNote.handoff_id == handoff.id)
+            .order_by(HandoffNote.id)
+        ).all()
         plan = session.get(Plan, handoff.plan_id) if handoff.plan_id else None
         audit(session, staff, "geopend", handoff)  # who read which transcript
         session.commit()
-        detail = handoff_row(handoff, organisations, now,
-                             crisis_labels(request.app.state.settings.content_dir))
-        detail.update({
-            "summary": handoff.summary or {},
-            # another recipient's live chat is theirs: here it reads as the bot's
-            "mode": "human" if is_live_here(conversation, handoff) else "bot",
-            "transcript": [{"id": m.id, "sender": m.sender, "text": m.text_redacted,
-                            "at": aware(m.created_at).isoformat(), "corrected_intent": m.corrected_intent}
-                           for m in messages],
-            "notes": [{"text": n.text, "author": name, "at": aware(n.created_at).isoformat()} for n, name in notes],
-            "plan": ({"labels": plan.labels, "answers": plan.answers} if plan else None),
-            "next_statuses": sorted(TRANSITIONS[handoff.status]),
-        })
+        detail = handoff_row(
+            handoff, organisations, now, crisis_labels(request.app.state.settings.content_dir)
+        )
+        detail.update(
+            {
+                "summary": handoff.summary or {},
+                # another recipient's live chat is theirs: here it reads as the bot's
+                "mode": "human" if is_live_here(conversation, handoff) else "bot",
+                "transcript": [
+                    {
+                        "id": m.id,
+                        "sender": m.sender,
+                        "text": m.text_redacted,
+                        "at": aware(m.created_at).isoformat(),
+                        "corrected_intent": m.corrected_intent,
+                    }
+                    for m in messages
+                ],
+                "notes": [
+                    {"text": n.text, "author": name, "at": aware(n.created_at).isoformat()}
+                    for n, name in notes
+                ],
+                "plan": ({"labels": plan.labels, "answers": plan.answers} if plan else None),
+                "next_statuses": sorted(TRANSITIONS[handoff.status]),
+            }
+        )
         return detail
 
 
@@ -255,8 +337,12 @@ def reveal_contact(reference: str, request: Request, staff: Staff = Depends(curr
         handoff = handoff_for(session, staff, reference)
         audit(session, staff, "contact_getoond", handoff)
         session.commit()
-        return {"phone": handoff.contact_phone, "email": handoff.contact_email,
-                "part_of_day": handoff.part_of_day, "contact_method": handoff.contact_method}
+        return {
+            "phone": handoff.contact_phone,
+            "email": handoff.contact_email,
+            "part_of_day": handoff.part_of_day,
+            "contact_method": handoff.contact_method,
+        }
 
 
 class StatusIn(BaseModel):
@@ -264,7 +350,9 @@ class StatusIn(BaseModel):
 
 
 @router.post("/handoffs/{reference}/status")
-def change_status(reference: str, body: StatusIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def change_status(
+    reference: str, body: StatusIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict:
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         if body.status not in TRANSITIONS[handoff.status]:
@@ -282,7 +370,9 @@ class AssignIn(BaseModel):
 
 
 @router.post("/handoffs/{reference}/assign")
-def assign(reference: str, body: AssignIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def assign(
+    reference: str, body: AssignIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict:
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         user_id = body.user_id or staff.id
@@ -300,7 +390,9 @@ class NoteIn(BaseModel):
 
 
 @router.post("/handoffs/{reference}/notes")
-def add_note(reference: str, body: NoteIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def add_note(
+    reference: str, body: NoteIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict:
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "De notitie is leeg.")
@@ -318,7 +410,9 @@ def _set_mode(request: Request, staff: Staff, reference: str, mode: str) -> Hand
         handoff = handoff_for(session, staff, reference)
         conversation = session.get(Conversation, handoff.conversation_id)
         mine = is_live_here(conversation, handoff) and conversation.taken_over_by == staff.id
-        if conversation.mode == "human" and not mine:  # someone else's live chat: neither join nor end it
+        if (
+            conversation.mode == "human" and not mine
+        ):  # someone else's live chat: neither join nor end it
             raise HTTPException(409, "Een collega praat al met deze persoon.")
         if mode == "bot" and not mine:
             raise HTTPException(409, "U praat nu niet met deze persoon.")
@@ -326,15 +420,22 @@ def _set_mode(request: Request, staff: Staff, reference: str, mode: str) -> Hand
         conversation.taken_over_by = staff.id if mode == "human" else None
         conversation.live_handoff_id = handoff.id if mode == "human" else None
         notice = BOT_RESUMES if mode == "bot" else _joins(session, staff)
-        session.add(Message(conversation_id=conversation.id, sender="system", text_redacted=notice,
-                            handoff_id=handoff.id))
+        session.add(
+            Message(
+                conversation_id=conversation.id,
+                sender="system",
+                text_redacted=notice,
+                handoff_id=handoff.id,
+            )
+        )
         audit(session, staff, "overgenomen" if mode == "human" else "teruggegeven", handoff)
         if mode == "human" and handoff.status == "nieuw":
             handoff.status = "in_behandeling"
             handoff.assigned_to = handoff.assigned_to or staff.id
         session.commit()
-        request.app.state.live.publish(citizen_channel(conversation.id),
-                                       {"mode": mode, "sender": "system", "text": notice})
+        request.app.state.live.publish(
+            citizen_channel(conversation.id), {"mode": mode, "sender": "system", "text": notice}
+        )
         return handoff
 
 
@@ -360,8 +461,9 @@ class StaffMessageIn(BaseModel):
 
 
 @router.post("/handoffs/{reference}/messages")
-def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
-                    staff: Staff = Depends(current_staff)) -> dict:
+def send_to_citizen(
+    reference: str, body: StaffMessageIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict:
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "Het bericht is leeg.")
@@ -371,13 +473,20 @@ def send_to_citizen(reference: str, body: StaffMessageIn, request: Request,
         if not is_live_here(conversation, handoff) or conversation.taken_over_by != staff.id:
             raise HTTPException(409, "Neem het gesprek eerst over.")
         # staff text is stored redacted like the rest of the transcript; the citizen sees it whole
-        session.add(Message(conversation_id=conversation.id, sender="staff", text_redacted=redact(text),
-                            handoff_id=handoff.id))
+        session.add(
+            Message(
+                conversation_id=conversation.id,
+                sender="staff",
+                text_redacted=redact(text),
+                handoff_id=handoff.id,
+            )
+        )
         audit(session, staff, "bericht", handoff)
         session.commit()
         conversation_id = conversation.id
-    request.app.state.live.publish(citizen_channel(conversation_id),
-                                   {"mode": "human", "sender": "staff", "text": text})
+    request.app.state.live.publish(
+        citizen_channel(conversation_id), {"mode": "human", "sender": "staff", "text": text}
+    )
     return {"ok": True}
 
 
@@ -397,21 +506,34 @@ async def while_signed_in(request: Request, stream, every: float = 30.0):
 
 def session_is_valid(request: Request) -> bool:
     with request.app.state.sessions() as session:
-        return staff_for(session, request.cookies.get(COOKIE), request.app.state.settings.staff_idle_minutes) is not None
+        return (
+            staff_for(
+                session, request.cookies.get(COOKIE), request.app.state.settings.staff_idle_minutes
+            )
+            is not None
+        )
 
 
 @router.get("/handoffs/{reference}/events")
-async def staff_events(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> StreamingResponse:
+async def staff_events(
+    reference: str, request: Request, staff: Staff = Depends(current_staff)
+) -> StreamingResponse:
     """What the citizen types during a takeover, as server-sent events."""
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         conversation = session.get(Conversation, handoff.conversation_id)
         if not is_live_here(conversation, handoff) or conversation.taken_over_by != staff.id:
-            raise HTTPException(409, "Neem het gesprek eerst over.")  # no listening in on someone else's chat
+            raise HTTPException(
+                409, "Neem het gesprek eerst over."
+            )  # no listening in on someone else's chat
         audit(session, staff, "meegeluisterd", handoff)
         session.commit()
         conversation_id = conversation.id
-    stream = request.app.state.live.stream(staff_channel(conversation_id),
-                                           last_event_id(request.headers.get("last-event-id")))
-    return StreamingResponse(while_signed_in(request, stream),
-                             media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+    stream = request.app.state.live.stream(
+        staff_channel(conversation_id), last_event_id(request.headers.get("last-event-id"))
+    )
+    return StreamingResponse(
+        while_signed_in(request, stream),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store"},
+    )

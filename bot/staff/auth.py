@@ -4,6 +4,7 @@ The session cookie holds a random value; the database keeps only its SHA-256, so
 a leaked database does not let anyone sign in. Every state-changing request must
 carry the session's CSRF token (header X-CSRF-Token or form field csrf_token).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,8 +72,10 @@ class LoginFailed(Exception):
 
 # One answer for every failure (wrong password, unknown name, locked account): it must not tell
 # anyone which names exist or which accounts an attacker has locked.
-FAILED = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na te veel pogingen "
-          "is een account {minutes} minuten geblokkeerd.")
+FAILED = (
+    "Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na te veel pogingen "
+    "is een account {minutes} minuten geblokkeerd."
+)
 # argon2 takes 64 MiB and a core per check: a few at a time, so a burst of sign-ins cannot
 # starve the chat of memory and threads
 _verifying = threading.BoundedSemaphore(2)
@@ -92,9 +95,15 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
     failed = LoginFailed(FAILED.format(minutes=settings.lockout_minutes))
     now = utcnow()
     with sessions() as session:
-        found = session.execute(select(StaffUser.id, StaffUser.username, StaffUser.password_hash,
-                                       StaffUser.active, StaffUser.locked_until)
-                                .where(StaffUser.username == username.strip().lower())).first()
+        found = session.execute(
+            select(
+                StaffUser.id,
+                StaffUser.username,
+                StaffUser.password_hash,
+                StaffUser.active,
+                StaffUser.locked_until,
+            ).where(StaffUser.username == username.strip().lower())
+        ).first()
     if found is None or not found.active:
         _verify(_DUMMY_HASH, password)  # the same time as a real check
         raise failed
@@ -104,12 +113,21 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
         raise failed
     with sessions() as session:
         if not right:
-            count = session.execute(update(StaffUser).where(StaffUser.id == found.id)
-                                    .values(failed_logins=StaffUser.failed_logins + 1)
-                                    .returning(StaffUser.failed_logins)).scalar_one()
+            count = session.execute(
+                update(StaffUser)
+                .where(StaffUser.id == found.id)
+                .values(failed_logins=StaffUser.failed_logins + 1)
+                .returning(StaffUser.failed_logins)
+            ).scalar_one()
             if count >= settings.lockout_after_failures:
-                session.execute(update(StaffUser).where(StaffUser.id == found.id).values(
-                    failed_logins=0, locked_until=now + timedelta(minutes=settings.lockout_minutes)))
+                session.execute(
+                    update(StaffUser)
+                    .where(StaffUser.id == found.id)
+                    .values(
+                        failed_logins=0,
+                        locked_until=now + timedelta(minutes=settings.lockout_minutes),
+                    )
+                )
                 session.add(AuditLog(actor=found.username, action="geblokkeerd"))
             else:
                 session.add(AuditLog(actor=found.username, action="inloggen_mislukt"))
@@ -120,8 +138,12 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
             user.password_hash = hasher.hash(password)
         user.failed_logins, user.locked_until, user.last_seen_at = 0, None, now
         cookie = secrets.token_urlsafe(32)
-        row = StaffSession(id=_digest(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
-                           expires_at=now + timedelta(hours=settings.staff_session_hours))
+        row = StaffSession(
+            id=_digest(cookie),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(24),
+            expires_at=now + timedelta(hours=settings.staff_session_hours),
+        )
         session.add(row)
         session.add(AuditLog(actor=user.username, action="ingelogd"))
         session.commit()
@@ -129,7 +151,9 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
 
 
 def _staff(user: StaffUser, row: StaffSession) -> Staff:
-    return Staff(user.id, user.username, user.display_name, user.role, user.organisation_id, row.csrf_token)
+    return Staff(
+        user.id, user.username, user.display_name, user.role, user.organisation_id, row.csrf_token
+    )
 
 
 def logout(session: Session, cookie: str | None) -> None:
@@ -148,8 +172,11 @@ def staff_for(session: Session, cookie: str | None, idle_minutes: float = 30) ->
         return None
     now = utcnow()
     user = session.get(StaffUser, row.user_id)
-    idle = user is not None and aware(user.last_seen_at) is not None and \
-        now - aware(user.last_seen_at) > timedelta(minutes=idle_minutes)
+    idle = (
+        user is not None
+        and aware(user.last_seen_at) is not None
+        and now - aware(user.last_seen_at) > timedelta(minutes=idle_minutes)
+    )
     if aware(row.expires_at) <= now or idle or user is None or not user.active:
         session.delete(row)  # expired, idle too long, or the account was switched off
         session.commit()
@@ -162,13 +189,17 @@ def staff_for(session: Session, cookie: str | None, idle_minutes: float = 30) ->
 def current_staff(request: Request) -> Staff:
     """Dependency: the signed-in staff member; state-changing calls must carry the CSRF token."""
     with request.app.state.sessions() as session:
-        staff = staff_for(session, request.cookies.get(COOKIE), request.app.state.settings.staff_idle_minutes)
+        staff = staff_for(
+            session, request.cookies.get(COOKIE), request.app.state.settings.staff_idle_minutes
+        )
     if staff is None:
         raise HTTPException(401, "U bent niet ingelogd.")
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         given = request.headers.get("x-csrf-token", "")
         if not secrets.compare_digest(given.encode(), staff.csrf_token.encode()):
-            raise HTTPException(403, "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw.")
+            raise HTTPException(
+                403, "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."
+            )
     return staff
 
 

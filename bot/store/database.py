@@ -1,4 +1,5 @@
 """Engine, sessions and migrations. SQLite by default, PostgreSQL via DATABASE_URL."""
+
 from __future__ import annotations
 
 import fcntl
@@ -22,8 +23,14 @@ def make_engine(url: str) -> Engine:
         # SQLite has one writer at a time and its busy handler is not fair: under load, threads
         # waited seconds for "database is locked". One pooled connection queues them in order
         # instead (every transaction here takes milliseconds), and WAL makes each commit cheap.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=30)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:
@@ -56,7 +63,9 @@ def migrate(url: str) -> None:
                     command.upgrade(config, "head")
                     connection.commit()
                 finally:
-                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                    )
                     connection.commit()
         finally:
             engine.dispose()

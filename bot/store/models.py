@@ -1,4 +1,5 @@
 """Database tables (SQLAlchemy 2). Schema changes go through Alembic migrations."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -21,19 +22,24 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     mode: Mapped[str] = mapped_column(String(10), default="bot")  # bot | human
-    taken_over_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    taken_over_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     # the bot just asked a persoonlijk-plan question: its answer is not kept in the transcript
     next_answer_private: Mapped[bool] = mapped_column(Boolean, default=False)
     # the handoff whose recipient chats live now: only they hear and see that chat
     live_handoff_id: Mapped[int | None] = mapped_column(Integer)
-    messages: Mapped[list[Message]] = relationship(back_populates="conversation", cascade="all, delete-orphan",
-                                                   order_by="Message.id")
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", order_by="Message.id"
+    )
 
 
 class Message(Base):
     __tablename__ = "messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     sender: Mapped[str] = mapped_column(String(10))  # user | bot | staff | system
     text_redacted: Mapped[str] = mapped_column(Text)
     # learning loop: an adviser marks a user message as misunderstood and names the right topic
@@ -64,7 +70,9 @@ class Handoff(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="nieuw")
     target: Mapped[str] = mapped_column(String(20))  # zorgkantoor | oco
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -75,7 +83,9 @@ class Handoff(Base):
     part_of_day: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
-    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    assigned_to: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # the last message the citizen agreed to share; later ones are not this recipient's
     transcript_until: Mapped[int | None] = mapped_column(Integer)
@@ -85,10 +95,13 @@ class Handoff(Base):
 
 class Plan(Base):
     """A persoonlijk plan, stored only after the person consented; the token is its link."""
+
     __tablename__ = "plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
@@ -101,7 +114,9 @@ class StaffUser(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # adviseur | oco | beheerder
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -112,7 +127,9 @@ class StaffUser(Base):
 class StaffSession(Base):
     __tablename__ = "staff_sessions"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie value
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -121,7 +138,9 @@ class StaffSession(Base):
 class HandoffNote(Base):
     __tablename__ = "handoff_notes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
@@ -139,6 +158,7 @@ class AuditLog(Base):
 
 class ConfigValue(Base):
     """A beheerder's change to content/settings.yml ("zorgkantoor.telefoon" -> "0800-...")."""
+
     __tablename__ = "config_values"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))

@@ -4,6 +4,7 @@ Rasa's tracker store (dialogue_store/) keeps redacted events of every conversati
 cleaned together with the service's own tables. Without a reachable tracker database these
 functions fail with a clear message instead of reporting "0 deleted" as if all were well.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -25,8 +26,10 @@ class TrackerUnavailable(RuntimeError):
 class TrackerEvents:
     def __init__(self, url: str) -> None:
         if not url:
-            raise TrackerUnavailable("De database van Rasa is niet ingesteld (RASA_TRACKER_DB_URL). "
-                                     "Zonder die database blijven gesprekken daar staan.")
+            raise TrackerUnavailable(
+                "De database van Rasa is niet ingesteld (RASA_TRACKER_DB_URL). "
+                "Zonder die database blijven gesprekken daar staan."
+            )
         self.url = url
 
     def _run(self, statement, **params) -> int:
@@ -34,11 +37,15 @@ class TrackerEvents:
         try:
             with engine.begin() as connection:
                 if not inspect(connection).has_table("events"):
-                    raise TrackerUnavailable("De database van Rasa heeft geen tabel 'events'. Klopt "
-                                             "RASA_TRACKER_DB_URL, en is de assistent al eens gestart?")
+                    raise TrackerUnavailable(
+                        "De database van Rasa heeft geen tabel 'events'. Klopt "
+                        "RASA_TRACKER_DB_URL, en is de assistent al eens gestart?"
+                    )
                 return connection.execute(statement, params).rowcount or 0
         except SQLAlchemyError as error:
-            raise TrackerUnavailable(f"De database van Rasa is niet bereikbaar ({type(error).__name__}).") from error
+            raise TrackerUnavailable(
+                f"De database van Rasa is niet bereikbaar ({type(error).__name__})."
+            ) from error
         finally:
             engine.dispose()
 
@@ -51,30 +58,51 @@ class TrackerEvents:
         return self._run(text("DELETE FROM events WHERE sender_id = :sender"), sender=sender_id)
 
 
-def purge(session: Session, days: int, tracker: TrackerEvents, now: datetime | None = None) -> dict[str, int]:
+def purge(
+    session: Session, days: int, tracker: TrackerEvents, now: datetime | None = None
+) -> dict[str, int]:
     """Delete conversations (with messages, handoffs, plans, notes) older than `days`, except those
     with a handoff that is still open; then the tracker events of the same age."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     open_work = select(Handoff.conversation_id).where(Handoff.status.in_(OPEN_STATUSES))
     kept = list(session.scalars(open_work))
-    ids = list(session.scalars(select(Conversation.id).where(Conversation.created_at < cutoff,
-                                                              Conversation.id.not_in(open_work))))
-    kept_old = session.scalar(select(func.count()).select_from(Conversation).where(
-        Conversation.created_at < cutoff, Conversation.id.in_(open_work)))
+    ids = list(
+        session.scalars(
+            select(Conversation.id).where(
+                Conversation.created_at < cutoff, Conversation.id.not_in(open_work)
+            )
+        )
+    )
+    kept_old = session.scalar(
+        select(func.count())
+        .select_from(Conversation)
+        .where(Conversation.created_at < cutoff, Conversation.id.in_(open_work))
+    )
     counted = {"conversations": len(ids), "handoffs": 0, "kept_open": kept_old}
-    counted["tracker_events"] = tracker.delete_older_than(cutoff, kept)  # fails before anything else is gone
+    counted["tracker_events"] = tracker.delete_older_than(
+        cutoff, kept
+    )  # fails before anything else is gone
     if ids:
-        counted["handoffs"] = session.execute(delete(Handoff).where(Handoff.conversation_id.in_(ids))).rowcount
+        counted["handoffs"] = session.execute(
+            delete(Handoff).where(Handoff.conversation_id.in_(ids))
+        ).rowcount
         for conversation in session.scalars(select(Conversation).where(Conversation.id.in_(ids))):
             session.delete(conversation)  # messages by ORM cascade, plans by ON DELETE CASCADE
-    session.add(AuditLog(actor="systeem", action="bewaartermijn",
-                         detail=f"{counted['conversations']} gesprekken, {counted['handoffs']} overdrachten, "
-                                f"{counted['kept_open']} met een open overdracht bewaard"))
+    session.add(
+        AuditLog(
+            actor="systeem",
+            action="bewaartermijn",
+            detail=f"{counted['conversations']} gesprekken, {counted['handoffs']} overdrachten, "
+            f"{counted['kept_open']} met een open overdracht bewaard",
+        )
+    )
     session.commit()
     return counted
 
 
-def erase_conversation(session: Session, conversation_id: str, tracker: TrackerEvents, why: str) -> None:
+def erase_conversation(
+    session: Session, conversation_id: str, tracker: TrackerEvents, why: str
+) -> None:
     """Delete one conversation and everything linked to it (handoffs, plan, notes), Rasa's copy
     first: if that fails, nothing is gone and the request can be repeated."""
     tracker.delete_conversation(conversation_id)
@@ -92,5 +120,7 @@ def erase(session: Session, reference: str, tracker: TrackerEvents) -> bool:
     handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.strip().upper()))
     if handoff is None:
         return False
-    erase_conversation(session, handoff.conversation_id, tracker, f"op verzoek, referentie {reference.upper()}")
+    erase_conversation(
+        session, handoff.conversation_id, tracker, f"op verzoek, referentie {reference.upper()}"
+    )
     return True

@@ -1,4 +1,5 @@
 """The safety layer's reply (actions/crisis.py): the door first, only doors open now, a person."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,13 +13,22 @@ from actions.crisis import crisis_check, crisis_reply
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TUESDAY_MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=AMSTERDAM)  # zorgkantoor and huisarts open
 SATURDAY_NIGHT = datetime(2026, 12, 12, 23, 30, tzinfo=AMSTERDAM)  # both closed
-TUESDAY_EVENING = datetime(2026, 12, 8, 17, 15, tzinfo=AMSTERDAM)  # zorgkantoor open, huisarts closed
+TUESDAY_EVENING = datetime(
+    2026, 12, 8, 17, 15, tzinfo=AMSTERDAM
+)  # zorgkantoor open, huisarts closed
 
 
-@pytest.mark.parametrize("category, first_number", [
-    ("medical", "112"), ("suicide", "113"), ("abuse", "0800-2000"), ("danger_home", "112"),
-    ("care_loss", "huisarts"), ("carer_exhaustion", "huisarts"),
-])
+@pytest.mark.parametrize(
+    "category, first_number",
+    [
+        ("medical", "112"),
+        ("suicide", "113"),
+        ("abuse", "0800-2000"),
+        ("danger_home", "112"),
+        ("care_loss", "huisarts"),
+        ("carer_exhaustion", "huisarts"),
+    ],
+)
 def test_each_category_names_its_door_first(category: str, first_number: str) -> None:
     # the number in the first sentences; an exhausted carer is acknowledged first (three short ones)
     reply = crisis_reply(category, TUESDAY_MORNING, flow_paused=False, in_handoff=False)
@@ -27,12 +37,16 @@ def test_each_category_names_its_door_first(category: str, first_number: str) ->
 
 def test_the_numbers_are_links_to_call() -> None:
     assert crisis_reply("medical", SATURDAY_NIGHT, flow_paused=False, in_handoff=False).calls == [
-        {"title": "Bel 112", "number": "112"}]
+        {"title": "Bel 112", "number": "112"}
+    ]
     assert crisis_reply("suicide", SATURDAY_NIGHT, flow_paused=False, in_handoff=False).calls == [
         {"title": "Bel 113 (gratis)", "number": "113"},
-        {"title": "Bel 0800-0113 (gratis)", "number": "08000113"}, {"title": "Bel 112", "number": "112"}]
+        {"title": "Bel 0800-0113 (gratis)", "number": "08000113"},
+        {"title": "Bel 112", "number": "112"},
+    ]
     assert {"title": "Bel Veilig Thuis 0800-2000", "number": "08002000"} in crisis_reply(
-        "abuse", SATURDAY_NIGHT, flow_paused=False, in_handoff=False).calls
+        "abuse", SATURDAY_NIGHT, flow_paused=False, in_handoff=False
+    ).calls
 
 
 def test_in_office_hours_the_zorgkantoor_and_the_huisarts_are_named() -> None:
@@ -75,14 +89,23 @@ def test_no_reply_asks_for_personal_data_or_promises_tonight() -> None:
         for moment in (TUESDAY_MORNING, SATURDAY_NIGHT):
             reply = crisis_reply(category, moment, flow_paused=True, in_handoff=False)
             text = f"{reply.door.text} {reply.closing.text}".lower()
-            for word in ("uw naam", "telefoonnummer", "bsn", "adres", "vannacht opgelost", "wij regelen"):
+            for word in (
+                "uw naam",
+                "telefoonnummer",
+                "bsn",
+                "adres",
+                "vannacht opgelost",
+                "wij regelen",
+            ):
                 assert word not in text, (category, word)
 
 
 def test_a_crisis_only_the_classifier_read_is_checked_with_the_door_first() -> None:
     reply, calls = crisis_check("medical", SATURDAY_NIGHT, "ask_waiting")
-    assert reply.text.startswith("Ik wil zeker weten dat het goed gaat. Is iemand nu ernstig ziek of in "
-                                 "gevaar? Bel dan direct 112.")
+    assert reply.text.startswith(
+        "Ik wil zeker weten dat het goed gaat. Is iemand nu ernstig ziek of in "
+        "gevaar? Bel dan direct 112."
+    )
     assert [b.payload for b in reply.buttons] == ["/crisis_medical", "/ask_waiting"]
     assert calls == [{"title": "Bel 112", "number": "112"}]
 

@@ -1,4 +1,5 @@
 """The guided-flow engine and its conclusions, branch by branch, without Rasa."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,8 +42,11 @@ def test_route_guide_ends_after_the_last_step_with_next_buttons():
     assert state["phase"] == "done"
     result = finish(state)
     assert "laatste stap" in result.messages[0].text
-    assert [b.payload for b in result.messages[0].buttons] == ["/start_choice_aid", "/start_personal_plan",
-                                                               "/request_human"]
+    assert [b.payload for b in result.messages[0].buttons] == [
+        "/start_choice_aid",
+        "/start_personal_plan",
+        "/request_human",
+    ]
 
 
 def test_where_was_i_repeats_the_current_step_without_moving():
@@ -60,7 +64,9 @@ def test_unclear_input_on_a_step_asks_for_a_button():
 def test_side_question_is_answered_and_the_flow_resumes():
     state = run("choice_aid", "ja")
     answer = Reply("Een pgb is een budget.")
-    outcome = say(state, "wat is een pgb eigenlijk?", "ask_pgb_what", 0.95, side=lambda turn: answer)
+    outcome = say(
+        state, "wat is een pgb eigenlijk?", "ask_pgb_what", 0.95, side=lambda turn: answer
+    )
     assert outcome.messages[0] is answer
     assert "Zullen we verdergaan met de keuzehulp?" in outcome.messages[1].text
     assert outcome.state == state
@@ -68,19 +74,27 @@ def test_side_question_is_answered_and_the_flow_resumes():
 
 def test_a_plan_answer_that_resembles_a_topic_is_kept_as_an_answer():
     state = run("personal_plan", "voor mijzelf")
-    outcome = say(state, "ik wil graag thuis blijven wonen", "ask_care_at_home_allowed", 0.9,
-                  side=lambda turn: Reply("side"))
+    outcome = say(
+        state,
+        "ik wil graag thuis blijven wonen",
+        "ask_care_at_home_allowed",
+        0.9,
+        side=lambda turn: Reply("side"),
+    )
     assert outcome.state["answers"]["belangrijk"] == "ik wil graag thuis blijven wonen"
     assert not outcome.messages
 
 
-@pytest.mark.parametrize("for_whom,expected", [
-    ("voor mijn moeder Ans", "Wat is belangrijk in het leven van uw moeder?"),
-    ("mijn vader", "Wat is belangrijk in het leven van uw vader?"),
-    ("voor mijn man", "Wat is belangrijk in het leven van uw partner?"),
-    ("voor mijzelf", "Wat is belangrijk in uw leven?"),
-    ("Ans", "Wat is belangrijk in uw leven?"),  # no relation named: ask plainly
-])
+@pytest.mark.parametrize(
+    "for_whom,expected",
+    [
+        ("voor mijn moeder Ans", "Wat is belangrijk in het leven van uw moeder?"),
+        ("mijn vader", "Wat is belangrijk in het leven van uw vader?"),
+        ("voor mijn man", "Wat is belangrijk in het leven van uw partner?"),
+        ("voor mijzelf", "Wat is belangrijk in uw leven?"),
+        ("Ans", "Wat is belangrijk in uw leven?"),  # no relation named: ask plainly
+    ],
+)
 def test_plan_questions_speak_about_the_person_the_plan_is_for(for_whom, expected):
     state = run("personal_plan", for_whom)
     assert expected in all_text(prompt(state))
@@ -120,14 +134,17 @@ def test_starting_another_flow_mid_flow_keeps_the_current_one():
 
 
 # -- choices ---------------------------------------------------------------------------
-@pytest.mark.parametrize("typed,intent,expected", [
-    ("Nee, liever in een instelling", None, "nee"),
-    ("2", None, "nee"),
-    ("ja", "affirm", "ja"),
-    ("nee hoor", "deny", "nee"),
-    ("weet ik niet", "skip", "weet_niet"),
-    ("ik wil eigenlijk liever in een instelling", None, "nee"),
-])
+@pytest.mark.parametrize(
+    "typed,intent,expected",
+    [
+        ("Nee, liever in een instelling", None, "nee"),
+        ("2", None, "nee"),
+        ("ja", "affirm", "ja"),
+        ("nee hoor", "deny", "nee"),
+        ("weet ik niet", "skip", "weet_niet"),
+        ("ik wil eigenlijk liever in een instelling", None, "nee"),
+    ],
+)
 def test_choice_by_button_number_or_words(typed, intent, expected):
     state = say(start("choice_aid"), typed, intent, 0.9).state
     assert state["answers"]["thuis"] == expected
@@ -135,8 +152,13 @@ def test_choice_by_button_number_or_words(typed, intent, expected):
 
 def test_typed_words_inside_one_option_title_choose_it():
     state = run("choice_aid", "ja", "ja", "ja", "nee", "nee")
-    assert state["answers"] == {"thuis": "ja", "toezicht": "ja", "netwerk": "ja", "zelf_regelen": "nee",
-                                "aanbieder": "nee"}
+    assert state["answers"] == {
+        "thuis": "ja",
+        "toezicht": "ja",
+        "netwerk": "ja",
+        "zelf_regelen": "nee",
+        "aanbieder": "nee",
+    }
     assert say(state, "ik wacht al heel lang").state["answers"]["wachten"] == "lang"
     state = say(state, "wacht al lang").state
     assert state["answers"]["wachten"] == "lang" and state["phase"] == "done"
@@ -175,17 +197,26 @@ def test_plan_summary_edit_and_consent():
     state = run("personal_plan", *answers)
     assert state["phase"] == "summary"
     summary = all_text(prompt(state))
-    assert "1. Voor wie: antwoord 1" in summary and "9. Wat zorgverleners moeten weten: antwoord 9" in summary
+    assert (
+        "1. Voor wie: antwoord 1" in summary
+        and "9. Wat zorgverleners moeten weten: antwoord 9" in summary
+    )
     editing = say(state, "wijzig 3").state
     assert editing["phase"] == "questions" and engine.current(editing).id == "dag"
     edited = say(editing, "koffie en de krant")
-    assert edited.state["phase"] == "summary" and edited.state["answers"]["dag"] == "koffie en de krant"
+    assert (
+        edited.state["phase"] == "summary"
+        and edited.state["answers"]["dag"] == "koffie en de krant"
+    )
     consent = say(edited.state, "klopt", "affirm", 0.9).state
     assert consent["phase"] == "consent"
     saved = say(consent, "ja graag", "affirm", 0.9)
     assert saved.done and finish(saved.state).save_plan
     result = finish(saved.state)
-    assert result.plan["answers"]["dag"] == "koffie en de krant" and result.plan["labels"]["dag"] == "Een gewone dag"
+    assert (
+        result.plan["answers"]["dag"] == "koffie en de krant"
+        and result.plan["labels"]["dag"] == "Een gewone dag"
+    )
 
 
 def test_every_summary_of_plan_answers_is_marked_so_the_service_does_not_store_it():
@@ -214,33 +245,51 @@ def test_plan_without_consent_is_not_saved_and_edit_button_asks_which():
 
 
 # -- conclusions -----------------------------------------------------------------------
-@pytest.mark.parametrize("answers,fits,less", [
-    ({"thuis": "nee"}, ["verblijf_wish"], ["home_forms_not_wished"]),
-    ({"thuis": "ja", "toezicht": "ja", "netwerk": "nee"}, ["vpt_supervision", "verblijf_supervision"],
-     ["verblijf_not_wished"]),
-    ({"thuis": "ja", "toezicht": "nee", "netwerk": "ja", "zelf_regelen": "ja"},
-     ["mpt_network", "pgb_combination"], ["verblijf_not_wished"]),
-    ({"thuis": "ja", "toezicht": "ja", "netwerk": "ja", "zelf_regelen": "ja"},
-     ["vpt_supervision", "pgb_self"], ["verblijf_not_wished"]),
-    ({"thuis": "ja", "toezicht": "nee", "netwerk": "nee", "zelf_regelen": "nee"},
-     ["mpt_home"], ["verblijf_not_wished", "pgb_not_wished"]),
-    ({"thuis": "weet_niet", "zelf_regelen": "weet_niet"}, ["pgb_unsure"], []),
-    ({"thuis": "weet_niet", "zelf_regelen": "ja"}, ["pgb_self"], []),
-])
+@pytest.mark.parametrize(
+    "answers,fits,less",
+    [
+        ({"thuis": "nee"}, ["verblijf_wish"], ["home_forms_not_wished"]),
+        (
+            {"thuis": "ja", "toezicht": "ja", "netwerk": "nee"},
+            ["vpt_supervision", "verblijf_supervision"],
+            ["verblijf_not_wished"],
+        ),
+        (
+            {"thuis": "ja", "toezicht": "nee", "netwerk": "ja", "zelf_regelen": "ja"},
+            ["mpt_network", "pgb_combination"],
+            ["verblijf_not_wished"],
+        ),
+        (
+            {"thuis": "ja", "toezicht": "ja", "netwerk": "ja", "zelf_regelen": "ja"},
+            ["vpt_supervision", "pgb_self"],
+            ["verblijf_not_wished"],
+        ),
+        (
+            {"thuis": "ja", "toezicht": "nee", "netwerk": "nee", "zelf_regelen": "nee"},
+            ["mpt_home"],
+            ["verblijf_not_wished", "pgb_not_wished"],
+        ),
+        ({"thuis": "weet_niet", "zelf_regelen": "weet_niet"}, ["pgb_unsure"], []),
+        ({"thuis": "weet_niet", "zelf_regelen": "ja"}, ["pgb_self"], []),
+    ],
+)
 def test_advice_for_each_situation(answers, fits, less):
     advice = advise(answers)
     assert advice.fits == fits and advice.less == less
 
 
-@pytest.mark.parametrize("answers,expected", [
-    ({"thuis": "weet_niet"}, ["weet_niet_welke_vorm"]),
-    ({"toezicht": "weet_niet", "zelf_regelen": "weet_niet"}, ["weet_niet_welke_vorm"]),
-    ({"aanbieder": "nee"}, ["geen_voorkeursaanbieder"]),
-    ({"aanbieder": "ja", "aanbieder_kan": "nee"}, ["aanbieder_kan_niet"]),
-    ({"wachten": "geen_plek"}, ["geen_plek_voorkeur"]),
-    ({"wachten": "lang", "zelf_regelen": "ja"}, ["wacht_te_lang", "wens_pgb"]),
-    ({"thuis": "ja", "wachten": "nee", "aanbieder": "ja", "aanbieder_kan": "ja"}, []),
-])
+@pytest.mark.parametrize(
+    "answers,expected",
+    [
+        ({"thuis": "weet_niet"}, ["weet_niet_welke_vorm"]),
+        ({"toezicht": "weet_niet", "zelf_regelen": "weet_niet"}, ["weet_niet_welke_vorm"]),
+        ({"aanbieder": "nee"}, ["geen_voorkeursaanbieder"]),
+        ({"aanbieder": "ja", "aanbieder_kan": "nee"}, ["aanbieder_kan_niet"]),
+        ({"wachten": "geen_plek"}, ["geen_plek_voorkeur"]),
+        ({"wachten": "lang", "zelf_regelen": "ja"}, ["wacht_te_lang", "wens_pgb"]),
+        ({"thuis": "ja", "wachten": "nee", "aanbieder": "ja", "aanbieder_kan": "ja"}, []),
+    ],
+)
 def test_active_approach_signals(answers, expected):
     assert signals_from(answers) == expected
 
@@ -261,16 +310,31 @@ def test_no_signals_means_you_decide():
 
 
 def test_pgb_checklist_sorts_each_answer():
-    listed = checklist({"kiezen": "helder", "afspraken": "regelen", "svb": "vragen",
-                        "verantwoorden": "helder", "vertegenwoordiger": "helder_iemand", "waarom": "alleen_pgb"})
+    listed = checklist(
+        {
+            "kiezen": "helder",
+            "afspraken": "regelen",
+            "svb": "vragen",
+            "verantwoorden": "helder",
+            "vertegenwoordiger": "helder_iemand",
+            "waarom": "alleen_pgb",
+        }
+    )
     assert listed.clear == ["kiezen", "verantwoorden", "vertegenwoordiger"]
     assert listed.arrange == ["afspraken", "waarom"]
     assert listed.ask == ["svb", "waarom"] and listed.only_pgb_provider
 
 
 def test_pgb_check_ends_with_a_checklist_support_and_no_promise():
-    state = run("pgb_check", "Ja, dat weet ik", "nee", "ja", "Daar wil ik hulp bij", "Ja, er is iemand",
-                "Mijn aanbieder werkt alleen met pgb")
+    state = run(
+        "pgb_check",
+        "Ja, dat weet ik",
+        "nee",
+        "ja",
+        "Daar wil ik hulp bij",
+        "Ja, er is iemand",
+        "Mijn aanbieder werkt alleen met pgb",
+    )
     assert state["phase"] == "done"
     text = all_text(finish(state).messages)
     assert "Dit is al duidelijk:\n- U weet wie de zorg geeft." in text
@@ -288,35 +352,50 @@ def test_every_flow_question_has_a_source_and_fits_b1_length():
 
 
 def test_a_button_answer_that_nlu_reads_as_a_topic_is_still_an_answer():
-    outcome = say(start("choice_aid"), "Ja, thuis blijven", "ask_care_at_home_allowed", 0.88,
-                  side=lambda turn: Reply("side"))
+    outcome = say(
+        start("choice_aid"),
+        "Ja, thuis blijven",
+        "ask_care_at_home_allowed",
+        0.88,
+        side=lambda turn: Reply("side"),
+    )
     assert outcome.state["answers"] == {"thuis": "ja"} and not outcome.messages
 
 
-@pytest.mark.parametrize("name, question_id, text, expected", [
-    # typed answers that share words with one option
-    ("choice_aid", "thuis", "liefst blijf ik gewoon thuis", "ja"),
-    ("pgb_check", "afspraken", "lukt wel", "helder"),
-    ("pgb_check", "afspraken", "hulp graag", "regelen"),
-    ("pgb_check", "vertegenwoordiger", "dat doe ik zelf", "helder"),
-    # a negation the option lacks, a question, or no shared word: asked again
-    ("pgb_check", "afspraken", "dat lukt niet", None),
-    ("pgb_check", "afspraken", "wat betekent trekkingsrecht nou eigenlijk?", None),
-    ("choice_aid", "thuis", "ik wil echt niet thuis blijven", None),
-    ("choice_aid", "toezicht", "s nachts is er niemand", None),
-])
+@pytest.mark.parametrize(
+    "name, question_id, text, expected",
+    [
+        # typed answers that share words with one option
+        ("choice_aid", "thuis", "liefst blijf ik gewoon thuis", "ja"),
+        ("pgb_check", "afspraken", "lukt wel", "helder"),
+        ("pgb_check", "afspraken", "hulp graag", "regelen"),
+        ("pgb_check", "vertegenwoordiger", "dat doe ik zelf", "helder"),
+        # a negation the option lacks, a question, or no shared word: asked again
+        ("pgb_check", "afspraken", "dat lukt niet", None),
+        ("pgb_check", "afspraken", "wat betekent trekkingsrecht nou eigenlijk?", None),
+        ("choice_aid", "thuis", "ik wil echt niet thuis blijven", None),
+        ("choice_aid", "toezicht", "s nachts is er niemand", None),
+    ],
+)
 def test_a_typed_choice_is_read_by_the_words_it_shares(name, question_id, text, expected) -> None:
     from actions.flows.engine import parse_choice
+
     question = next(q for q in flow(name).questions if q.id == question_id)
     assert parse_choice(question, Turn(text)) == expected
 
 
-@pytest.mark.parametrize("name, question_id, text", [
-    ("choice_aid", "thuis", "ik wil niet in een instelling"),  # a negation the option lacks
-    ("choice_aid", "thuis", "ik ben blij met de thuiszorg"),   # a compound is no inflection
-    ("choice_aid", "wachten", "ze staat op de wachtlijst"),
-])
-def test_a_typed_answer_that_only_looks_like_an_option_is_asked_again(name, question_id, text) -> None:
+@pytest.mark.parametrize(
+    "name, question_id, text",
+    [
+        ("choice_aid", "thuis", "ik wil niet in een instelling"),  # a negation the option lacks
+        ("choice_aid", "thuis", "ik ben blij met de thuiszorg"),  # a compound is no inflection
+        ("choice_aid", "wachten", "ze staat op de wachtlijst"),
+    ],
+)
+def test_a_typed_answer_that_only_looks_like_an_option_is_asked_again(
+    name, question_id, text
+) -> None:
     from actions.flows.engine import parse_choice
+
     question = next(q for q in flow(name).questions if q.id == question_id)
     assert parse_choice(question, Turn(text)) is None

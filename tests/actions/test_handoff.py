@@ -1,4 +1,5 @@
 """Decisions of the warm handoff: reading answers, validating contact details, the summary."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,51 +7,74 @@ import pytest
 from actions import handoff
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("06-12345678", "0612345678"),
-    ("06 1234 5678", "0612345678"),
-    ("+31 6 12345678", "0612345678"),
-    ("0031612345678", "0612345678"),
-    ("+31 (0)6 12345678", "0612345678"),
-    ("020-1234567", "0201234567"),
-    ("0800-0123456", "08000123456"),  # free numbers have 4 or 7 digits after 0800
-    ("0800-1234", "08001234"),
-    ("0800-123456", None),
-    ("12345678", None),
-    ("06-1234567", None),
-    ("bel me maar", None),
-    ("0612345678901", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("06-12345678", "0612345678"),
+        ("06 1234 5678", "0612345678"),
+        ("+31 6 12345678", "0612345678"),
+        ("0031612345678", "0612345678"),
+        ("+31 (0)6 12345678", "0612345678"),
+        ("020-1234567", "0201234567"),
+        ("0800-0123456", "08000123456"),  # free numbers have 4 or 7 digits after 0800
+        ("0800-1234", "08001234"),
+        ("0800-123456", None),
+        ("12345678", None),
+        ("06-1234567", None),
+        ("bel me maar", None),
+        ("0612345678901", None),
+    ],
+)
 def test_dutch_phone_numbers(text: str, expected: str | None) -> None:
     assert handoff.normalise_phone(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Jan.de.Vries@Example.nl", "jan.de.vries@example.nl"),
-    ("naam+wlz@voorbeeld.nl.", "naam+wlz@voorbeeld.nl"),
-    ("naam@voorbeeld", None),
-    ("naam@@voorbeeld.nl", None),
-    ("naam..x@voorbeeld.nl", None),
-    ("geen mail", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Jan.de.Vries@Example.nl", "jan.de.vries@example.nl"),
+        ("naam+wlz@voorbeeld.nl.", "naam+wlz@voorbeeld.nl"),
+        ("naam@voorbeeld", None),
+        ("naam@@voorbeeld.nl", None),
+        ("naam..x@voorbeeld.nl", None),
+        ("geen mail", None),
+    ],
+)
 def test_email_addresses(text: str, expected: str | None) -> None:
     assert handoff.normalise_email(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Ja, dat mag", True), ("ja graag", True), ("Jazeker!", True), ("is goed", True),
-    ("Nee, liever niet", False), ("nee hoor", False), ("liever niet eigenlijk", False),
-    ("misschien", None), ("wat bedoelt u", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Ja, dat mag", True),
+        ("ja graag", True),
+        ("Jazeker!", True),
+        ("is goed", True),
+        ("Nee, liever niet", False),
+        ("nee hoor", False),
+        ("liever niet eigenlijk", False),
+        ("misschien", None),
+        ("wat bedoelt u", None),
+    ],
+)
 def test_yes_no(text: str, expected: bool | None) -> None:
     assert handoff.parse_yes_no(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Adviseur zorgkantoor", "zorgkantoor"), ("het zorgkantoor graag", "zorgkantoor"),
-    ("Onafhankelijke ondersteuner", "oco"), ("iemand van MEE", "oco"), ("Zorgbelang", "oco"),
-    ("clientondersteuner", "oco"), ("weet niet", None), ("weet ik niet meer", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Adviseur zorgkantoor", "zorgkantoor"),
+        ("het zorgkantoor graag", "zorgkantoor"),
+        ("Onafhankelijke ondersteuner", "oco"),
+        ("iemand van MEE", "oco"),
+        ("Zorgbelang", "oco"),
+        ("clientondersteuner", "oco"),
+        ("weet niet", None),
+        ("weet ik niet meer", None),
+    ],
+)
 def test_target(text: str, expected: str | None) -> None:
     assert handoff.parse_target(text) == expected
 
@@ -83,7 +107,9 @@ def test_summary_collects_topics_signals_and_unanswered_questions() -> None:
         {"text": "/ask_pgb_what", "intent": "ask_pgb_what"},
         {"text": "ik wil een mens", "intent": "request_human"},
     ]
-    summary = handoff.summarise(messages, "moeder", flow_signals=["voorkeur_kan_niet_leveren"], plan_id="7")
+    summary = handoff.summarise(
+        messages, "moeder", flow_signals=["voorkeur_kan_niet_leveren"], plan_id="7"
+    )
     assert summary.topics == ["ask_pgb_what", "ask_waiting"]
     assert summary.signals == ["voorkeur_kan_niet_leveren", "wens_pgb", "urgent"]
     assert summary.unanswered == ["kan de kat mee naar het verpleeghuis"]
@@ -91,9 +117,11 @@ def test_summary_collects_topics_signals_and_unanswered_questions() -> None:
 
 
 def test_a_crisis_makes_the_summary_urgent_with_its_category() -> None:
-    messages = [{"text": "wat is een pgb", "intent": "ask_pgb_what"},
-                {"text": "ze ligt op de vloer", "intent": "crisis_medical"},
-                {"text": "ik wil een mens", "intent": "request_human"}]
+    messages = [
+        {"text": "wat is een pgb", "intent": "ask_pgb_what"},
+        {"text": "ze ligt op de vloer", "intent": "crisis_medical"},
+        {"text": "ik wil een mens", "intent": "request_human"},
+    ]
     summary = handoff.summarise(messages, "moeder").as_dict()
     assert summary["crisis"] == "medical"
     assert summary["topics"] == ["ask_pgb_what"]  # a crisis is not a Wlz topic
@@ -106,25 +134,38 @@ def test_summary_of_a_bare_request_is_empty() -> None:
 
 
 def test_an_organisation_is_named_by_a_word_only_it_has() -> None:
-    organisations = [{"id": 1, "name": "MEE Utrecht"}, {"id": 2, "name": "Zorgbelang Utrecht"},
-                     {"id": 3, "name": "Stichting Meedoen"}]
+    organisations = [
+        {"id": 1, "name": "MEE Utrecht"},
+        {"id": 2, "name": "Zorgbelang Utrecht"},
+        {"id": 3, "name": "Stichting Meedoen"},
+    ]
     assert handoff.match_organisation("mee graag", organisations)["id"] == 1
     assert handoff.match_organisation("Zorgbelang", organisations)["id"] == 2
     assert handoff.match_organisation("3", organisations)["id"] == 3
-    assert handoff.match_organisation("die in utrecht", organisations) is None  # both are in Utrecht
+    assert (
+        handoff.match_organisation("die in utrecht", organisations) is None
+    )  # both are in Utrecht
     assert handoff.match_organisation("de buurvrouw", organisations) is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("prima, deel het maar", True), ("dat mag hoor", True), ("dat mag niet", False),
-    ("nee toch maar niet", False), ("geen idee", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("prima, deel het maar", True),
+        ("dat mag hoor", True),
+        ("dat mag niet", False),
+        ("nee toch maar niet", False),
+        ("geen idee", None),
+    ],
+)
 def test_consent_in_everyday_words(text: str, expected) -> None:
     from actions.handoff import parse_yes_no
+
     assert parse_yes_no(text) is expected
 
 
 def test_a_phone_number_inside_a_sentence_is_found() -> None:
     from actions.handoff import normalise_phone
+
     assert normalise_phone("u kunt me bereiken op 06-23456789") == "0623456789"
     assert normalise_phone("bel me maar") is None

@@ -1,4 +1,5 @@
 """The content registry: every text has a source, reads at B1 and renders fully."""
+
 from __future__ import annotations
 
 import re
@@ -44,15 +45,21 @@ def test_every_fact_has_a_source_with_an_address_and_a_checked_date(where: str, 
     its address and check date); only the assistant's own words need neither."""
     checks = [check_source(s, CONTENT.documents) for s in item.get("sources") or []]
     undated_pages = [c.url for c in checks if c.kind == "web" and not c.checked]
-    assert not undated_pages, f"{where}: web sources without (gecontroleerd JJJJ-MM-DD): {undated_pages}"
+    assert not undated_pages, (
+        f"{where}: web sources without (gecontroleerd JJJJ-MM-DD): {undated_pages}"
+    )
     if all(c.kind in ("own", "note") for c in checks) and any(c.kind == "own" for c in checks):
         return  # the assistant's own words
-    assert CONTENT.last_checked(item), f"{where}: no web page or registered document among {item.get('sources')}"
+    assert CONTENT.last_checked(item), (
+        f"{where}: no web page or registered document among {item.get('sources')}"
+    )
 
 
 def test_every_registered_document_has_an_address_and_a_checked_date() -> None:
     for document in CONTENT.documents:
-        assert str(document["url"]).startswith("https://") and CHECKED_DATE.fullmatch(str(document["checked"]))
+        assert str(document["url"]).startswith("https://") and CHECKED_DATE.fullmatch(
+            str(document["checked"])
+        )
 
 
 CHECKED_DATE = re.compile(r"20\d\d-\d\d-\d\d")
@@ -128,7 +135,9 @@ def test_the_report_lists_texts_checked_more_than_a_year_ago() -> None:
     import importlib.util
     from datetime import date
 
-    spec = importlib.util.spec_from_file_location("content_report", ROOT / "scripts" / "content_report.py")
+    spec = importlib.util.spec_from_file_location(
+        "content_report", ROOT / "scripts" / "content_report.py"
+    )
     report = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(report)
     assert report.stale(CONTENT, date(2026, 12, 6), 12) == ([], [])
@@ -139,9 +148,22 @@ def test_the_report_lists_texts_checked_more_than_a_year_ago() -> None:
 
 # waiting, money, objections, complaints, care at home, turning 18, representation: the answer
 # always offers a person (issue 19, content review section 4)
-SENSITIVE = ["ask_waiting", "ask_waiting_norms", "ask_own_contribution", "ask_objection", "ask_complaint",
-             "ask_unhappy_with_care", "ask_care_at_home_allowed", "ask_turning_18", "ask_representation",
-             "ask_pgb_duties", "ask_pgb_family_pay", "ask_pgb_control", "ask_pgb_employer", "ask_urgent_route"]
+SENSITIVE = [
+    "ask_waiting",
+    "ask_waiting_norms",
+    "ask_own_contribution",
+    "ask_objection",
+    "ask_complaint",
+    "ask_unhappy_with_care",
+    "ask_care_at_home_allowed",
+    "ask_turning_18",
+    "ask_representation",
+    "ask_pgb_duties",
+    "ask_pgb_family_pay",
+    "ask_pgb_control",
+    "ask_pgb_employer",
+    "ask_urgent_route",
+]
 
 
 @pytest.mark.parametrize("intent", SENSITIVE)
@@ -154,4 +176,6 @@ def test_sensitive_answers_end_with_a_way_to_a_person(intent: str) -> None:
 def test_no_promise_the_zorgkantoor_cannot_keep(where: str, item: dict) -> None:
     for key in ("text", "text_relative", "more", "more_relative"):
         text = item.get(key) or ""
-        assert not re.search(r"\\bDan belt het zorgkantoor u\\b|\\bkan ook altijd\\b|\\bkrijgt u een brief\\b", text), where
+        assert not re.search(
+            r"\\bDan belt het zorgkantoor u\\b|\\bkan ook altijd\\b|\\bkrijgt u een brief\\b", text
+        ), where

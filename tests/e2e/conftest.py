@@ -4,6 +4,7 @@
 Started once per test session with a fresh SQLite database and a staff account.
 Screenshots go to artifacts/screenshots/ (not committed) so anyone can look.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -56,12 +57,28 @@ def stack(tmp_path_factory):
         while not all(s.healthy() for s in services):
             dead = [s.name for s in services if s.process.poll() is not None]
             if dead or time.monotonic() > deadline:
-                logs = "\n".join((work / f"{s.name}.log").read_text(errors="replace")[-2000:] for s in services)
+                logs = "\n".join(
+                    (work / f"{s.name}.log").read_text(errors="replace")[-2000:] for s in services
+                )
                 pytest.fail(f"the stack did not start ({dead or 'timeout'}):\n{logs}")
             time.sleep(0.5)
-        subprocess.run([str(run_all.WEB_BIN / "python"), "-m", "bot.cli", "add-staff", STAFF["username"],
-                        "--role", "adviseur", "--name", "Anne de Vries"], cwd=ROOT, check=True,
-                       env={**env, "STAFF_PASSWORD": STAFF["password"]}, capture_output=True)
+        subprocess.run(
+            [
+                str(run_all.WEB_BIN / "python"),
+                "-m",
+                "bot.cli",
+                "add-staff",
+                STAFF["username"],
+                "--role",
+                "adviseur",
+                "--name",
+                "Anne de Vries",
+            ],
+            cwd=ROOT,
+            check=True,
+            env={**env, "STAFF_PASSWORD": STAFF["password"]},
+            capture_output=True,
+        )
         yield Stack(base, {s.name: s for s in services}, env, work)
     finally:
         for service in reversed(services):
@@ -71,7 +88,9 @@ def stack(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser(stack):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (make setup installs it as root: apt install chromium)")
+        pytest.skip(
+            "Chromium is not installed (make setup installs it as root: apt install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,4 +1,5 @@
 """Both screens in a real browser: a citizen asks for a person, an adviser takes over and hands back."""
+
 from __future__ import annotations
 
 import re
@@ -82,14 +83,18 @@ def test_citizen_and_adviser_end_to_end(browser, stack, citizen) -> None:
     transcript = staff.locator(".transcript").inner_text()
     assert "[TELEFOON]" in transcript and "06 12 34 56 78" not in transcript
     assert "Dat ze thuis kan blijven" not in transcript  # plan answers are not kept without consent
-    assert "/greet" not in transcript and "(opende de chat)" in transcript  # button payloads read as words
+    assert (
+        "/greet" not in transcript and "(opende de chat)" in transcript
+    )  # button payloads read as words
     assert "Persoonlijk plan maken" in staff.locator("#h-summary").locator("..").inner_text()
     screenshot(staff, "portal-handoff-desktop")
 
     # Live takeover: both sides see who is talking, messages cross in real time.
     staff.get_by_role("button", name="Neem gesprek over").click()
     staff.locator("#live-text").wait_for()
-    citizen.locator(".wlz-from-system .wlz-text", has_text="Een medewerker").wait_for(timeout=TIMEOUT)
+    citizen.locator(".wlz-from-system .wlz-text", has_text="Een medewerker").wait_for(
+        timeout=TIMEOUT
+    )
     assert citizen.locator("#wlz-status").inner_text() == "U praat nu met een medewerker."
     staff.fill("#live-text", "Goedemiddag, u spreekt met Anne.")
     staff.get_by_role("button", name="Verstuur").click()
@@ -102,7 +107,9 @@ def test_citizen_and_adviser_end_to_end(browser, stack, citizen) -> None:
     screenshot(staff, "portal-live-desktop")
 
     staff.get_by_role("button", name="Geef terug aan de assistent").click()
-    citizen.locator(".wlz-from-system .wlz-text", has_text="weer met de digitale assistent").wait_for(timeout=TIMEOUT)
+    citizen.locator(
+        ".wlz-from-system .wlz-text", has_text="weer met de digitale assistent"
+    ).wait_for(timeout=TIMEOUT)
     assert citizen.locator("#wlz-status").inner_text() == "U praat met de digitale assistent."
     type_message(citizen, "wat is een pgb")
     bot_says(citizen, "persoonsgebonden budget")
@@ -121,8 +128,17 @@ def test_plan_page_prints_what_the_person_entered(browser, stack) -> None:
     bot_says(page, "Ik ben geen mens")
     type_message(page, "persoonlijk plan maken")
     bot_says(page, "Vraag 1 van 9")
-    answers = ["Voor mijzelf", "Mijn tuin en mijn kleinkinderen", "Koffie, krant, wandelen", "Alleen in een flat",
-               "Zelf eten", "Wassen en aankleden", "Mijn dochter", "Thuis blijven", "Ik hoor slecht"]
+    answers = [
+        "Voor mijzelf",
+        "Mijn tuin en mijn kleinkinderen",
+        "Koffie, krant, wandelen",
+        "Alleen in een flat",
+        "Zelf eten",
+        "Wassen en aankleden",
+        "Mijn dochter",
+        "Thuis blijven",
+        "Ik hoor slecht",
+    ]
     for number, answer in enumerate(answers, start=2):
         type_message(page, answer)
         bot_says(page, f"Vraag {number} van 9" if number <= 9 else "Dit is uw plan")
@@ -173,13 +189,17 @@ def test_text_can_be_enlarged_to_200_percent_without_horizontal_scrolling(browse
     page.add_style_tag(content="html { font-size: 200% !important; }")
     page.get_by_role("button", name="Gesprek beginnen").click()
     bot_says(page, "Ik ben geen mens")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1
     assert page.get_by_role("button", name="Praat met een medewerker").first.is_visible()
     page.close()
 
 
-def test_a_crisis_typed_in_a_flow_gets_its_number_to_tap_and_an_urgent_handoff(browser, stack) -> None:
+def test_a_crisis_typed_in_a_flow_gets_its_number_to_tap_and_an_urgent_handoff(
+    browser, stack
+) -> None:
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     page = context.new_page()
     page.goto(stack.base + "/")
@@ -207,8 +227,9 @@ def test_a_crisis_typed_in_a_flow_gets_its_number_to_tap_and_an_urgent_handoff(b
     bot_says(page, "Mag ik dit delen?")
     click_choice(page, "Ja, dat mag")
     bot_says(page, "referentienummer")
-    reference = re.search(r"WLZ-[A-Z0-9]{4}-[A-Z0-9]{2}",
-                          page.locator(".wlz-from-bot .wlz-text").last.inner_text()).group()
+    reference = re.search(
+        r"WLZ-[A-Z0-9]{4}-[A-Z0-9]{2}", page.locator(".wlz-from-bot .wlz-text").last.inner_text()
+    ).group()
     context.close()
 
     staff_context, staff = signed_in_adviser(browser, stack)
@@ -235,6 +256,10 @@ def test_a_citizen_wipes_the_conversation_from_the_widget(browser, stack) -> Non
     page.locator(".wlz-message", has_text="Uw gesprek is gewist.").wait_for()
     screenshot(page, "chat-erased-phone")
     context.close()
-    with sqlite3.connect(stack.logs / "wlz.db") as db:  # the stack keeps its databases beside its logs
-        left = db.execute("SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+    with sqlite3.connect(
+        stack.logs / "wlz.db"
+    ) as db:  # the stack keeps its databases beside its logs
+        left = db.execute(
+            "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation,)
+        ).fetchone()[0]
     assert conversation and left == 0

@@ -1,4 +1,5 @@
 """The real stack with parts stopped mid-conversation: kind words, contact details, recovery."""
+
 from __future__ import annotations
 
 import httpx
@@ -32,7 +33,11 @@ def test_rasa_down_gives_a_dutch_503_with_the_phone_number_then_recovers(stack) 
         stack.services["rasa"].stop()
         down = say(client, "wat is de wlz")
         assert down.status_code == 503
-        assert "niet bereikbaar" in down.json()["detail"] and "0800-0000000" in down.json()["detail"]
+        assert (
+            "niet bereikbaar" in down.json()["detail"] and "0800-0000000" in down.json()["detail"]
+        )
         stack.restart("rasa")
         back = say(client, "wat is de wlz")
-        assert back.status_code == 200 and "Wet langdurige zorg" in back.json()["messages"][0]["text"]
+        assert (
+            back.status_code == 200 and "Wet langdurige zorg" in back.json()["messages"][0]["text"]
+        )

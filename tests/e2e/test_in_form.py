@@ -7,6 +7,7 @@ question or form field is asked next, which answers are kept or skipped, the flo
 slots, the active form and the first action the bot ran. Not the intent the NLU chose: inside a
 form what counts is what happens.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -20,10 +21,15 @@ from helpers import PORTS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-DIALOGUES = yaml.safe_load((HERE / "in_form_dialogues.yml").read_text(encoding="utf-8"))["dialogues"]
-QUESTIONS = {name: [q["id"] for q in flow["questions"]]
-             for name, flow in yaml.safe_load((ROOT / "content" / "flows.yml").read_text(encoding="utf-8"))
-             ["flows"].items()}
+DIALOGUES = yaml.safe_load((HERE / "in_form_dialogues.yml").read_text(encoding="utf-8"))[
+    "dialogues"
+]
+QUESTIONS = {
+    name: [q["id"] for q in flow["questions"]]
+    for name, flow in yaml.safe_load((ROOT / "content" / "flows.yml").read_text(encoding="utf-8"))[
+        "flows"
+    ].items()
+}
 
 
 def observe(tracker: dict[str, Any]) -> dict[str, Any]:
@@ -35,15 +41,29 @@ def observe(tracker: dict[str, Any]) -> dict[str, Any]:
     asks = None
     if loop == "handoff_form":
         asks = slots.get("requested_slot")
-    elif loop == "flow_form" and phase in ("questions", "confirm_stop"):  # stopping keeps the question
+    elif loop == "flow_form" and phase in (
+        "questions",
+        "confirm_stop",
+    ):  # stopping keeps the question
         asks = QUESTIONS[state["flow"]][state["index"]]
     answers = state.get("answers") or {}
     events = tracker["events"]
     last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
-    actions = [e["name"] for e in events[last_user:] if e["event"] == "action" and e["name"] != "action_listen"]
-    return {"loop": loop, "phase": phase, "asks": asks, "flow": state.get("flow") or "none",
-            "kept": {k for k, v in answers.items() if v}, "skipped": {k for k, v in answers.items() if v is None},
-            "slots": slots, "action": actions[0] if actions else None}
+    actions = [
+        e["name"]
+        for e in events[last_user:]
+        if e["event"] == "action" and e["name"] != "action_listen"
+    ]
+    return {
+        "loop": loop,
+        "phase": phase,
+        "asks": asks,
+        "flow": state.get("flow") or "none",
+        "kept": {k for k, v in answers.items() if v},
+        "skipped": {k for k, v in answers.items() if v is None},
+        "slots": slots,
+        "action": actions[0] if actions else None,
+    }
 
 
 def check(expect: dict[str, Any], seen: dict[str, Any]) -> list[str]:
@@ -77,7 +97,9 @@ def test_a_message_inside_a_form_does_what_it_should(rasa, dialogue) -> None:
     sender = f"in-form-{uuid.uuid4().hex}"
     problems = []
     for number, turn in enumerate(dialogue["turns"], 1):
-        sent = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": turn["user"]})
+        sent = client.post(
+            "/webhooks/rest/webhook", json={"sender": sender, "message": turn["user"]}
+        )
         assert sent.status_code == 200, sent.text
         if "expect" not in turn:
             continue
@@ -85,12 +107,21 @@ def test_a_message_inside_a_form_does_what_it_should(rasa, dialogue) -> None:
         assert tracker.status_code == 200, tracker.text
         seen = observe(tracker.json())
         where = f"[now: {seen['loop']}, {seen['flow']}, {seen['phase']}, asks {seen['asks']}, first action {seen['action']}]"
-        problems += [f"turn {number} ({turn['user']!r}): {p} {where}" for p in check(turn["expect"], seen)]
+        problems += [
+            f"turn {number} ({turn['user']!r}): {p} {where}" for p in check(turn["expect"], seen)
+        ]
     assert not problems, "\n".join(problems)
 
 
 def test_the_dialogues_cover_every_flow_and_the_handoff_form() -> None:
-    starts = {turn["user"] for d in DIALOGUES for turn in d["turns"] if turn["user"].startswith("/")}
-    assert {"/start_route_guide", "/start_choice_aid", "/start_pgb_check", "/start_personal_plan",
-            "/request_human"} <= starts
+    starts = {
+        turn["user"] for d in DIALOGUES for turn in d["turns"] if turn["user"].startswith("/")
+    }
+    assert {
+        "/start_route_guide",
+        "/start_choice_aid",
+        "/start_pgb_check",
+        "/start_personal_plan",
+        "/request_human",
+    } <= starts
     assert len(DIALOGUES) >= 40

@@ -1,4 +1,5 @@
 """The held-out and validation sets stay apart from the training data, or their scores mean nothing."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def examples(directory: Path) -> dict[str, str]:
-    return {m.get("text").lower(): m.get("intent") for m in load_data(str(directory)).intent_examples}
+    return {
+        m.get("text").lower(): m.get("intent") for m in load_data(str(directory)).intent_examples
+    }
 
 
 TRAINING = examples(ROOT / "data" / "nlu")
@@ -85,8 +88,11 @@ def _word_index(others: tuple[str, ...]) -> dict[str, list[int]]:
 
 
 def crisis_texts() -> list[str]:
-    return [normalised(m["text"]) for path in CRISIS_SETS
-            for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
+    return [
+        normalised(m["text"])
+        for path in CRISIS_SETS
+        for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    ]
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -94,26 +100,45 @@ def test_no_evaluation_example_is_near_a_training_example(name: str) -> None:
     """Case, punctuation, diacritics and a typo or two (which the typo repair undoes) do not make
     an example new: the held-out and validation sets keep none within two edits or 93 % alike."""
     seen = [normalised(t) for t in TRAINING]
-    clashes = [(text, other) for text in map(normalised, examples(SETS[name]))
-               for other in candidates(text, seen) if near_duplicate(text, other)]
+    clashes = [
+        (text, other)
+        for text in map(normalised, examples(SETS[name]))
+        for other in candidates(text, seen)
+        if near_duplicate(text, other)
+    ]
     assert not clashes, f"{len(clashes)} {name} examples near training examples: {clashes[:5]}"
 
 
 def test_the_crisis_sets_share_nothing_with_training_or_tuning_data() -> None:
-    devs = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "nlp").glob("crisis_dev*.yml"))]
-    seen = [normalised(t) for t in TRAINING] + [normalised(m["text"]) for dev in devs
-                                                 for part in ("crisis", "controls") for m in dev.get(part, [])]
-    clashes = [(text, other) for text in crisis_texts() for other in candidates(text, seen)
-               if near_duplicate(text, other)]
+    devs = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "nlp").glob("crisis_dev*.yml"))
+    ]
+    seen = [normalised(t) for t in TRAINING] + [
+        normalised(m["text"])
+        for dev in devs
+        for part in ("crisis", "controls")
+        for m in dev.get(part, [])
+    ]
+    clashes = [
+        (text, other)
+        for text in crisis_texts()
+        for other in candidates(text, seen)
+        if near_duplicate(text, other)
+    ]
     # the controls may quote the issue's own examples of what is not a crisis ("stop", ...);
     # they are not training phrasings of a crisis, and the classifier must keep them apart
     allowed = {"stop", "ik wil stoppen met het pgb", "stop maar", "ik wil stoppen"}
     clashes = [c for c in clashes if c[0] not in allowed]
-    assert not clashes, f"{len(clashes)} evaluation messages near training or dev data: {clashes[:5]}"
+    assert not clashes, (
+        f"{len(clashes)} evaluation messages near training or dev data: {clashes[:5]}"
+    )
 
 
 def test_near_duplicate_catches_small_changes() -> None:
-    assert near_duplicate(normalised("Mijn vader is gevallen!"), normalised("mijn vader is gevallen"))
+    assert near_duplicate(
+        normalised("Mijn vader is gevallen!"), normalised("mijn vader is gevallen")
+    )
     assert near_duplicate("mijn vader is gevalen", "mijn vader is gevallen")
     assert not near_duplicate("mijn vader is gevallen", "mijn moeder wil niet meer leven")
 
@@ -126,13 +151,26 @@ REDACTION_SETS = sorted((ROOT / "tests" / "redaction").glob("*.yml"))
 def test_the_redaction_corpora_share_nothing_with_the_development_corpora() -> None:
     """The redactor is tuned on the development corpora; its evaluation corpora must not hold
     the same messages, or a near copy of one."""
-    seen = [normalised(i["text"]) for path in REDACTION_DEVS
-            for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]]
-    texts = [normalised(i["text"]) for path in REDACTION_SETS
-             for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]]
-    clashes = [(text, other) for text in texts for other in candidates(text, seen) if near_duplicate(text, other)]
+    seen = [
+        normalised(i["text"])
+        for path in REDACTION_DEVS
+        for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    ]
+    texts = [
+        normalised(i["text"])
+        for path in REDACTION_SETS
+        for i in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    ]
+    clashes = [
+        (text, other)
+        for text in texts
+        for other in candidates(text, seen)
+        if near_duplicate(text, other)
+    ]
     assert len(REDACTION_SETS) >= 2 and len(texts) >= 800
-    assert not clashes, f"{len(clashes)} evaluation messages near development messages: {clashes[:5]}"
+    assert not clashes, (
+        f"{len(clashes)} evaluation messages near development messages: {clashes[:5]}"
+    )
 
 
 def test_every_labelled_piece_is_in_its_message() -> None:
@@ -150,9 +188,16 @@ def test_real_questions_are_kept_apart_from_training_and_name_their_source() -> 
     questions = yaml.safe_load(REAL_QUESTIONS.read_text(encoding="utf-8"))["questions"]
     assert len(questions) >= 300
     assert all(str(q["source"]).startswith("http") for q in questions)
-    trained = set(TRAINING.values()) | {"out_of_scope", "ask_independent_support"}  # via client support
+    trained = set(TRAINING.values()) | {
+        "out_of_scope",
+        "ask_independent_support",
+    }  # via client support
     assert {q["intent"] for q in questions} <= trained
     seen = [normalised(t) for t in TRAINING]
-    clashes = [(q["text"], other) for q in questions for other in candidates(normalised(q["text"]), seen)
-               if near_duplicate(normalised(q["text"]), other)]
+    clashes = [
+        (q["text"], other)
+        for q in questions
+        for other in candidates(normalised(q["text"]), seen)
+        if near_duplicate(normalised(q["text"]), other)
+    ]
     assert not clashes, f"{len(clashes)} real questions near training examples: {clashes[:5]}"

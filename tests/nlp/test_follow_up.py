@@ -1,4 +1,5 @@
 """Short follow-ups that name no topic (nlp/follow_up.py), with phrasings written for these tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,26 +9,45 @@ from rasa.shared.nlu.training_data.message import Message
 from nlp.follow_up import FollowUpQuestion, is_next_step_question, refusal_intent
 
 
-@pytest.mark.parametrize("text", ["en nu?", "wat moeten we ondertussen regelen", "hoe gaat het nu verder",
-                                  "kunnen we alvast ergens mee beginnen", "welke stap komt hierna",
-                                  "wat zou u als eerste doen"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en nu?",
+        "wat moeten we ondertussen regelen",
+        "hoe gaat het nu verder",
+        "kunnen we alvast ergens mee beginnen",
+        "welke stap komt hierna",
+        "wat zou u als eerste doen",
+    ],
+)
 def test_questions_for_the_next_step(text: str) -> None:
     assert is_next_step_question(text)
 
 
-@pytest.mark.parametrize("text", ["wat kost een plek in het verpleeghuis", "wat moet ik doen als hij overlijdt",
-                                  "wat is de wlz", "nu even niet", "wat moet ik betalen aan eigen bijdrage"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat kost een plek in het verpleeghuis",
+        "wat moet ik doen als hij overlijdt",
+        "wat is de wlz",
+        "nu even niet",
+        "wat moet ik betalen aan eigen bijdrage",
+    ],
+)
 def test_questions_with_a_topic_of_their_own(text: str) -> None:
     assert not is_next_step_question(text)
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("en als het ciz nee zegt?", "ask_objection"),
-    ("stel dat ze het afwijzen, wat dan", "ask_objection"),
-    ("wat als de aanbieder geen plek heeft", "ask_mediation"),
-    ("wat als ik het er niet eens mee ben", "ask_objection"),
-    ("nee dank u", None),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("en als het ciz nee zegt?", "ask_objection"),
+        ("stel dat ze het afwijzen, wat dan", "ask_objection"),
+        ("wat als de aanbieder geen plek heeft", "ask_mediation"),
+        ("wat als ik het er niet eens mee ben", "ask_objection"),
+        ("nee dank u", None),
+    ],
+)
 def test_refusal_questions(text: str, intent: str | None) -> None:
     assert refusal_intent(text) == intent
 
@@ -45,7 +65,9 @@ def test_the_component_overrides_only_generic_or_unsure_readings() -> None:
     assert read("wat nu", "nlu_fallback", 0.3) == "next_step"
     assert read("en als ze nee zeggen", "deny", 0.95) == "ask_objection"
     assert read("stel dat we het niet krijgen", "stop", 0.99) == "ask_objection"
-    assert read("wat nu met de eigen bijdrage", "ask_own_contribution", 0.9) == "ask_own_contribution"
+    assert (
+        read("wat nu met de eigen bijdrage", "ask_own_contribution", 0.9) == "ask_own_contribution"
+    )
     assert read("hoe verder", "ask_waiting", 0.8) == "ask_waiting"  # sure of a topic: it stays
     assert read("/restart", "restart", 1.0) == "restart"  # a button stays what it is
 

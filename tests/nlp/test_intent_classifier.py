@@ -1,4 +1,5 @@
 """The intent classifier in config.yml: tf-idf weighting, training, ranking, storage."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,9 +18,15 @@ from nlp.intent_classifier import LinearIntentClassifier, fit_idf, tfidf
 
 WORDS = ["pgb", "budget", "wachten", "wachtlijst", "hallo", "goedemorgen"]
 TRAINING = [
-    ("ask_pgb_what", ["pgb"]), ("ask_pgb_what", ["budget"]), ("ask_pgb_what", ["pgb", "budget"]),
-    ("ask_waiting", ["wachten"]), ("ask_waiting", ["wachtlijst"]), ("ask_waiting", ["wachten", "wachtlijst"]),
-    ("greet", ["hallo"]), ("greet", ["goedemorgen"]), ("greet", ["hallo", "goedemorgen"]),
+    ("ask_pgb_what", ["pgb"]),
+    ("ask_pgb_what", ["budget"]),
+    ("ask_pgb_what", ["pgb", "budget"]),
+    ("ask_waiting", ["wachten"]),
+    ("ask_waiting", ["wachtlijst"]),
+    ("ask_waiting", ["wachten", "wachtlijst"]),
+    ("greet", ["hallo"]),
+    ("greet", ["goedemorgen"]),
+    ("greet", ["hallo", "goedemorgen"]),
 ]
 
 
@@ -27,7 +34,9 @@ def counts(words: list[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix([[words.count(w) for w in WORDS]], dtype=float)
 
 
-def message(words: list[str], intent: str | None = None, blocks: tuple[str, ...] = ("words", "chars")) -> Message:
+def message(
+    words: list[str], intent: str | None = None, blocks: tuple[str, ...] = ("words", "chars")
+) -> Message:
     msg = Message(data={TEXT: " ".join(words), **({"intent": intent} if intent else {})})
     for origin in blocks:
         msg.add_features(Features(counts(words), FEATURE_TYPE_SENTENCE, TEXT, origin))
@@ -41,8 +50,12 @@ def storage(tmp_path) -> LocalModelStorage:
 
 def new_classifier(storage, **config) -> LinearIntentClassifier:
     context = ExecutionContext(GraphSchema({}), "test")
-    return LinearIntentClassifier.create({**LinearIntentClassifier.get_default_config(), **config},
-                                         storage, Resource("intents"), context)
+    return LinearIntentClassifier.create(
+        {**LinearIntentClassifier.get_default_config(), **config},
+        storage,
+        Resource("intents"),
+        context,
+    )
 
 
 def test_weighting_is_sklearns_sublinear_tfidf() -> None:
@@ -66,8 +79,9 @@ def test_ranks_intents_and_survives_storage(storage) -> None:
     assert len(ranking) == 2 and ranking[0]["confidence"] > ranking[1]["confidence"]
 
     context = ExecutionContext(GraphSchema({}), "test")
-    loaded = LinearIntentClassifier.load(LinearIntentClassifier.get_default_config(), storage,
-                                         Resource("intents"), context)
+    loaded = LinearIntentClassifier.load(
+        LinearIntentClassifier.get_default_config(), storage, Resource("intents"), context
+    )
     probe = [message(["pgb"]), message(["hallo", "wachten"])]
     np.testing.assert_allclose(loaded.predict_proba(probe), classifier.predict_proba(probe))
 
@@ -106,8 +120,12 @@ def test_svm_scores_become_calibrated_confidences_that_survive_storage(storage) 
     assert classifier.classes[int(probabilities[0].argmax())] == "ask_waiting"
 
     context = ExecutionContext(GraphSchema({}), "test")
-    loaded = LinearIntentClassifier.load({**LinearIntentClassifier.get_default_config(), "loss": "squared_hinge"},
-                                         storage, Resource("intents"), context)
+    loaded = LinearIntentClassifier.load(
+        {**LinearIntentClassifier.get_default_config(), "loss": "squared_hinge"},
+        storage,
+        Resource("intents"),
+        context,
+    )
     assert loaded.scale == classifier.scale
     np.testing.assert_allclose(loaded.predict_proba(probe), probabilities)
 

@@ -1,4 +1,5 @@
 """The Dutch spaCy pipeline Rasa uses: entities, normalised lemmas, typo repair."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,12 @@ def ents(nlp, text: str) -> list[tuple[str, str, str]]:
 
 def test_delivery_form_synonyms_are_one_entity_value(nlp) -> None:
     assert ents(nlp, "kan mijn vader naar een verpleeghuis") == [
-        ("vader", "relatie", "vader"), ("verpleeghuis", "leveringsvorm", "verblijf")]
-    assert ("Persoonsgebonden budget", "leveringsvorm", "pgb") in ents(nlp, "Persoonsgebonden budget aanvragen")
+        ("vader", "relatie", "vader"),
+        ("verpleeghuis", "leveringsvorm", "verblijf"),
+    ]
+    assert ("Persoonsgebonden budget", "leveringsvorm", "pgb") in ents(
+        nlp, "Persoonsgebonden budget aanvragen"
+    )
 
 
 def test_synonyms_share_a_lemma_for_the_classifier(nlp) -> None:
@@ -68,7 +73,9 @@ def test_lexicon_corrects_within_distance_and_prefers_frequent_words() -> None:
 
 
 def test_frequencies_keep_words_seen_twice_or_named_in_the_vocabulary() -> None:
-    freqs = build_frequencies(["de wachtlijst is lang", "wachtlijst?", "eenmalig woord"], ["Cliëntondersteuning"])
+    freqs = build_frequencies(
+        ["de wachtlijst is lang", "wachtlijst?", "eenmalig woord"], ["Cliëntondersteuning"]
+    )
     assert "wachtlijst" not in freqs  # "wachtlijst?" is not alphabetic after split
     assert freqs["clientondersteuning"] == 2
     assert "eenmalig" not in freqs
@@ -86,8 +93,12 @@ def test_everyday_words_are_not_organisations(nlp) -> None:
     assert ents(nlp, "ik wil hulp van MEE") == [("MEE", "organisatie", "mee")]
 
 
-@pytest.mark.parametrize("text,phrase", [("is er iemand onafhankelijks die kan helpen", "onafhankelijks"),
-                                         ("ik wil hulp van iemand niet van het zorgkantoor",
-                                          "niet van het zorgkantoor")])
+@pytest.mark.parametrize(
+    "text,phrase",
+    [
+        ("is er iemand onafhankelijks die kan helpen", "onafhankelijks"),
+        ("ik wil hulp van iemand niet van het zorgkantoor", "niet van het zorgkantoor"),
+    ],
+)
 def test_asking_for_someone_independent_is_tagged_as_oco(nlp, text: str, phrase: str) -> None:
     assert (phrase, "begrip", "oco") in ents(nlp, text)

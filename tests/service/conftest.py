@@ -1,4 +1,5 @@
 """Fixtures: a database per test, on SQLite and (where reachable) PostgreSQL; Redis where reachable."""
+
 from __future__ import annotations
 
 import socket
@@ -12,8 +13,12 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 def _postgres_database():
     try:
         import psycopg
-        admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                                autocommit=True, connect_timeout=3)
+
+        admin = psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+            autocommit=True,
+            connect_timeout=3,
+        )
     except Exception as error:  # no server on a newcomer's laptop
         pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432 ({type(error).__name__})")
     name = f"wlz_test_{uuid.uuid4().hex[:10]}"

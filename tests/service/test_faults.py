@@ -1,4 +1,5 @@
 """Parts failing while people chat: the service degrades kindly and recovers by itself."""
+
 from __future__ import annotations
 
 import socket
@@ -82,22 +83,39 @@ def answer(request: httpx.Request) -> httpx.Response:
 
 
 def handoff(key: str) -> dict:
-    return {"conversation_id": "conv-fault", "idempotency_key": key, "target": "zorgkantoor",
-            "contact_method": "telefoon", "phone": "0612345678", "part_of_day": "ochtend", "consent": True}
+    return {
+        "conversation_id": "conv-fault",
+        "idempotency_key": key,
+        "target": "zorgkantoor",
+        "contact_method": "telefoon",
+        "phone": "0612345678",
+        "part_of_day": "ochtend",
+        "consent": True,
+    }
 
 
 def test_empty_reply_from_rasa_becomes_a_kind_message_with_contact_details(tmp_path) -> None:
     """Rasa answers nothing when its action server is down."""
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'wlz.db'}")
-    rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(lambda r: httpx.Response(200, json=[])))
+    rasa = RasaClient(
+        ["http://rasa"], 1.0, transport=httpx.MockTransport(lambda r: httpx.Response(200, json=[]))
+    )
     with TestClient(create_app(settings, rasa=rasa)) as client:
         reply = client.post("/api/chat", json={"message": "wat is een pgb"}).json()
     (message,) = reply["messages"]
-    assert message["sender"] == "system" and "geen antwoord" in message["text"] and "Bel" in message["text"]
-    assert message["buttons"] == [{"title": "Praat met een medewerker", "payload": "/request_human"}]
+    assert (
+        message["sender"] == "system"
+        and "geen antwoord" in message["text"]
+        and "Bel" in message["text"]
+    )
+    assert message["buttons"] == [
+        {"title": "Praat met een medewerker", "payload": "/request_human"}
+    ]
 
 
-def test_database_outage_chat_keeps_answering_handoff_fails_cleanly_then_recovers(postgres_url: str) -> None:
+def test_database_outage_chat_keeps_answering_handoff_fails_cleanly_then_recovers(
+    postgres_url: str,
+) -> None:
     host, port = "127.0.0.1", 5432
     proxy = TcpProxy((host, port))
     proxied = postgres_url.replace(f"{host}:{port}", f"127.0.0.1:{proxy.port}")
@@ -105,11 +123,16 @@ def test_database_outage_chat_keeps_answering_handoff_fails_cleanly_then_recover
     rasa = RasaClient(["http://rasa"], 1.0, transport=httpx.MockTransport(answer))
     try:
         with TestClient(create_app(settings, rasa=rasa), raise_server_exceptions=False) as client:
-            assert client.post("/internal/handoffs", json=handoff("k-0"), headers=AUTH).status_code == 200
+            assert (
+                client.post("/internal/handoffs", json=handoff("k-0"), headers=AUTH).status_code
+                == 200
+            )
 
             proxy.cut()
             chat = client.post("/api/chat", json={"message": "wat is een pgb"})
-            assert chat.status_code == 200 and "persoonsgebonden" in chat.json()["messages"][0]["text"]
+            assert (
+                chat.status_code == 200 and "persoonsgebonden" in chat.json()["messages"][0]["text"]
+            )
             failed = client.post("/internal/handoffs", json=handoff("k-1"), headers=AUTH)
             assert failed.status_code == 503 and "niets verloren" in failed.json()["detail"]
 

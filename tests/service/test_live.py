@@ -1,5 +1,6 @@
 """The live relay: missed events are replayed, Redis carries one subscription per process, and
 one address cannot open streams without end."""
+
 from __future__ import annotations
 
 import asyncio
@@ -46,8 +47,10 @@ def test_a_reconnecting_stream_gets_what_it_missed(hub) -> None:
     async def run() -> list[dict]:
         return await asyncio.wait_for(take(hub.stream(channel, last_event_id=1), 2), timeout=5)
 
-    assert asyncio.run(run()) == [{"id": 2, "sender": "staff", "text": "twee"},
-                                  {"id": 3, "sender": "staff", "text": "drie"}]
+    assert asyncio.run(run()) == [
+        {"id": 2, "sender": "staff", "text": "twee"},
+        {"id": 3, "sender": "staff", "text": "drie"},
+    ]
 
 
 def test_live_events_after_the_missed_ones_arrive_once_and_in_order(hub) -> None:
@@ -102,14 +105,18 @@ def test_a_stream_ticket_opens_its_conversations_channel_and_nothing_else() -> N
     tickets = StreamTickets("gedeeld geheim")
     conversation = str(uuid.uuid4())
     ticket = tickets.issue(conversation, now=1_000_000)
-    assert conversation not in ticket and conversation.replace("-", "") not in ticket  # URLs end up in logs
+    assert (
+        conversation not in ticket and conversation.replace("-", "") not in ticket
+    )  # URLs end up in logs
     assert citizen_channel_of(tickets.open(ticket, now=1_000_030)) == citizen_channel(conversation)
     # another web process with the same secret accepts it; one with another secret does not
     assert StreamTickets("gedeeld geheim").open(ticket, now=1_000_030) is not None
     assert StreamTickets("ander geheim").open(ticket, now=1_000_030) is None
     assert tickets.open(ticket, now=1_000_061) is None  # a minute later it has expired
     key, expires, signature = ticket.split(".")
-    assert tickets.open(f"{key}.{int(expires) + 3600}.{signature}", now=1_000_030) is None  # no stretching
+    assert (
+        tickets.open(f"{key}.{int(expires) + 3600}.{signature}", now=1_000_030) is None
+    )  # no stretching
     other = tickets.issue(str(uuid.uuid4()), now=1_000_000).split(".")[0]
     assert tickets.open(f"{other}.{expires}.{signature}", now=1_000_030) is None  # no other chat
     for odd in ("", "x", "a.b.c", "../../etc", "x" * 500, f"{key}.{expires}"):

@@ -1,4 +1,5 @@
 """The load benchmark's saturation figures: where p95 passes the limit, between steps."""
+
 from benchmarks.load import crossing, peak
 
 
@@ -31,9 +32,12 @@ def test_over_the_limit_from_the_first_step_gives_nothing():
 
 def test_an_empty_reply_or_the_services_own_fallback_is_not_an_answer():
     from benchmarks.load import answered
+
     assert answered("service", {"messages": [{"sender": "bot", "text": "De Wlz is ..."}]})
     assert not answered("service", {"messages": []})
-    assert not answered("service", {"messages": [{"sender": "system", "text": "Sorry, ik kan u nu even geen"}]})
+    assert not answered(
+        "service", {"messages": [{"sender": "system", "text": "Sorry, ik kan u nu even geen"}]}
+    )
     assert answered("rasa", [{"recipient_id": "x", "text": "De Wlz is ..."}])
     assert not answered("rasa", [])
     assert not answered("rasa", [{"recipient_id": "x", "custom": {"topic": "ask_wlz_what"}}])

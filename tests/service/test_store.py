@@ -1,4 +1,5 @@
 """Storage through the service: redacted transcripts, handoffs, the internal API."""
+
 from __future__ import annotations
 
 import httpx
@@ -28,11 +29,21 @@ def client(database_url: str):
 
 
 def handoff(**changes) -> dict:
-    body = {"conversation_id": "conv-1", "idempotency_key": "conv-1:0", "target": "zorgkantoor",
-            "contact_method": "telefoon", "phone": "0612345678", "part_of_day": "ochtend",
-            "summary": {"topics": ["ask_pgb_what"], "for_whom": "moeder", "signals": ["wens_pgb"],
-                        "unanswered": ["mijn BSN is 111222333, kan dat?"]},
-            "consent": True}
+    body = {
+        "conversation_id": "conv-1",
+        "idempotency_key": "conv-1:0",
+        "target": "zorgkantoor",
+        "contact_method": "telefoon",
+        "phone": "0612345678",
+        "part_of_day": "ochtend",
+        "summary": {
+            "topics": ["ask_pgb_what"],
+            "for_whom": "moeder",
+            "signals": ["wens_pgb"],
+            "unanswered": ["mijn BSN is 111222333, kan dat?"],
+        },
+        "consent": True,
+    }
     body.update(changes)
     return body
 
@@ -45,14 +56,23 @@ def stored(client: TestClient, model, *where):
 def test_chat_messages_are_stored_redacted(client: TestClient) -> None:
     reply = client.post("/api/chat", json={"message": "Ik heet Jan, bel 0612345678"}).json()
     texts = [(m.sender, m.text_redacted) for m in stored(client, Message)]
-    assert texts == [("user", "Ik heet [NAAM], bel [TELEFOON]"),
-                     ("bot", "Noteer uw nummer: [TELEFOON] is ons voorbeeld.")]
-    assert reply["messages"][0]["text"] == "Noteer uw nummer: 06-98765432 is ons voorbeeld."  # shown as said
+    assert texts == [
+        ("user", "Ik heet [NAAM], bel [TELEFOON]"),
+        ("bot", "Noteer uw nummer: [TELEFOON] is ons voorbeeld."),
+    ]
+    assert (
+        reply["messages"][0]["text"] == "Noteer uw nummer: 06-98765432 is ons voorbeeld."
+    )  # shown as said
 
 
 def test_internal_api_refuses_without_the_right_token(client: TestClient) -> None:
     assert client.post("/internal/handoffs", json=handoff()).status_code == 401
-    assert client.post("/internal/handoffs", json=handoff(), headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert (
+        client.post(
+            "/internal/handoffs", json=handoff(), headers={"Authorization": "Bearer wrong"}
+        ).status_code
+        == 401
+    )
     assert client.get("/internal/organisations").status_code == 401
     assert stored(client, Handoff) == []
 
@@ -75,24 +95,34 @@ def test_the_same_request_twice_is_one_handoff(client: TestClient) -> None:
     first = client.post("/internal/handoffs", json=handoff(), headers=AUTH).json()
     again = client.post("/internal/handoffs", json=handoff(), headers=AUTH).json()
     assert first == again and len(stored(client, Handoff)) == 1
-    other = client.post("/internal/handoffs", json=handoff(idempotency_key="conv-1:1"), headers=AUTH).json()
+    other = client.post(
+        "/internal/handoffs", json=handoff(idempotency_key="conv-1:1"), headers=AUTH
+    ).json()
     assert other["reference"] != first["reference"] and len(stored(client, Handoff)) == 2
 
 
-@pytest.mark.parametrize("changes,expected", [
-    ({"consent": False}, "toestemming"),
-    ({"phone": None}, "telefoonnummer"),
-    ({"phone": "12345"}, "telefoonnummer"),
-    ({"contact_method": "email", "email": None}, "e-mailadres"),
-])
-def test_handoff_without_consent_or_details_is_refused(client: TestClient, changes: dict, expected: str) -> None:
+@pytest.mark.parametrize(
+    "changes,expected",
+    [
+        ({"consent": False}, "toestemming"),
+        ({"phone": None}, "telefoonnummer"),
+        ({"phone": "12345"}, "telefoonnummer"),
+        ({"contact_method": "email", "email": None}, "e-mailadres"),
+    ],
+)
+def test_handoff_without_consent_or_details_is_refused(
+    client: TestClient, changes: dict, expected: str
+) -> None:
     response = client.post("/internal/handoffs", json=handoff(**changes), headers=AUTH)
     assert response.status_code == 422 and expected in response.text
     assert stored(client, Handoff) == []
 
 
 def test_oco_directory_comes_from_the_editable_file(client: TestClient) -> None:
-    names = [o["name"] for o in client.get("/internal/organisations", headers=AUTH).json()["organisations"]]
+    names = [
+        o["name"]
+        for o in client.get("/internal/organisations", headers=AUTH).json()["organisations"]
+    ]
     assert names == [o.name for o in stored(client, Organisation, Organisation.kind == "oco")]
     assert "MEE Voorbeeldregio" in names
 

@@ -1,4 +1,5 @@
 """Turns of one conversation never overlap, within one web process and across processes (Redis)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +7,9 @@ import asyncio
 from bot.turns import TurnLocks
 
 
-async def overlapping(locks: list[TurnLocks], conversation: str, n: int = 8) -> tuple[int, list[str]]:
+async def overlapping(
+    locks: list[TurnLocks], conversation: str, n: int = 8
+) -> tuple[int, list[str]]:
     inside, most, order = 0, 0, []
 
     async def turn(index: int) -> None:

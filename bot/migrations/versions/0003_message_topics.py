@@ -2,6 +2,7 @@
 
 Revision ID: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 

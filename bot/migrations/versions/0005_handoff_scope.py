@@ -2,6 +2,7 @@
 
 Revision ID: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
