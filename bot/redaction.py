@@ -850,10 +850,6 @@ def care_providers() -> re.Pattern | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _in_any(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
-
-
 def _listed(token) -> bool:
     lists = name_lists()
     return token.text.title() in lists.first or token.text.title() in lists.surnames
