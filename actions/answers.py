@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
 from actions.search import answer_search, second_opinion
-from actions.situation import care_profile_code, stage_of
+from actions.situation import care_profile_code, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
@@ -92,6 +92,19 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons])
     if reply.private:  # marks the message just sent; the service stores a placeholder for it
         dispatcher.utter_message(json_message={PRIVATE_REPLY: True})
+
+
+def acknowledge_worry(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A word for the writer's fear or tiredness before the answer, once per conversation.
+
+    "hij valt steeds vaker, ik ben zo bang" deserves more than the route; a person is offered
+    with it. Said once: repeated on every worried message it would sound like a machine.
+    """
+    if not expresses_worry(tracker.latest_message.get("text") or ""):
+        return
+    text = content().dialogue_text("acknowledge_worry")
+    if not any(e.get("event") == "bot" and e.get("text") == text for e in tracker.events):
+        dispatcher.utter_message(text=text, buttons=[content().human_button().as_dict()])
 
 
 def follow_up_choice(
@@ -256,6 +269,7 @@ class ActionAnswer(Action):
         stage = stage_of(message.get("text") or "") or tracker.get_slot("stage")
         if stage:
             about.append(SlotSet("stage", stage))
+        acknowledge_worry(dispatcher, tracker)
         choice = follow_up_choice(
             message.get("text") or "",
             intent,
@@ -354,6 +368,7 @@ class ActionFallbackSuggest(Action):
         # A town name alone ("Tilburg", "ik woon in zeist") answers the bot's "typ uw
         # woonplaats": look it up, whatever the classifier made of the message. Any gemeente
         # counts only right after that question ("Best" is also a word).
+        acknowledge_worry(dispatcher, tracker)
         place = latest_entities(tracker).get("plaats")
         if not place and tracker.get_slot("last_answer") == "which_care_office":
             place = content().find_place(tracker.latest_message.get("text") or "")

@@ -91,3 +91,29 @@ def care_profile_code(text: str) -> str | None:
         (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
     )
     return f"{letters}{number.lstrip('0')}"
+
+
+# The writer's own worry, fear or tiredness ("ik ben zo bang", "we maken ons grote zorgen", "het
+# valt me zwaar"). Only the first person: "mijn moeder is bang om te verhuizen" is about her, and
+# an acknowledgement of the writer's fear would misread it. A crisis (113, 112, Veilig Thuis) is
+# not this: the safety layer answers that before any action runs.
+_INTENSE = r"(?:allemaal |zo |erg |heel |echt |best |wel |nogal |ontzettend |enorm |vreselijk |zeer |een beetje |ook |nu )*"
+WORRY = re.compile(
+    rf"\b(?:ik ben|ben ik|we zijn|wij zijn|zijn we|ik voel me|ik voel mij|we voelen ons) {_INTENSE}"
+    r"(?:bang(?! dat\b)|angstig|ongerust|bezorgd|in paniek|radeloos|wanhopig|machteloos|"
+    r"verdrietig|overstuur|moe|uitgeput|ten einde raad|de weg kwijt)\b"
+    # "ik ben bang dat het te duur wordt" is a figure of speech; "zo bang dat" is not
+    r"|\bik ben (?:zo|erg|heel|echt|ontzettend|vreselijk) bang dat\b|\bik ben doodsbang\b"
+    rf"|\b(?:ik maak me|ik maak mij|we maken ons|wij maken ons|maak ik me|maken we ons) {_INTENSE}"
+    r"(?:grote |veel |ernstig |echt )?zorgen\b"
+    r"|\bik heb (?:zo |veel |grote )?zorgen\b"
+    rf"|\bhet (?:valt|wordt) (?:me|mij|ons) {_INTENSE}(?:te )?zwaar\b"
+    r"|\bik (?:weet|snap) (?:het )?niet (?:meer )?(?:wat ik moet doen|waar ik moet beginnen|hoe het moet)\b"
+    r"|\bik zie door de bomen het bos niet meer\b|\bik zit met de handen in het haar\b"
+    r"|\b(?:ik schrok|ik ben geschrokken|we zijn geschrokken|ik moest huilen|ik zit te huilen)\b"
+)
+
+
+def expresses_worry(text: str) -> bool:
+    """Whether the writer says they are worried, afraid or worn out themselves."""
+    return bool(WORRY.search(fold(text)))

@@ -808,3 +808,56 @@ def test_a_stated_code_is_explained_for_that_code() -> None:
     assert {"event": "slot", "name": "last_answer", "value": "term:zorgprofiel_vg6"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+# -- the writer's own worry (issue 21: a worried daughter's first message) -------------------
+@pytest.mark.parametrize(
+    "text, worried",
+    [
+        ("hij valt steeds vaker, ik ben zo bang", True),
+        ("We maken ons echt zorgen om oma", True),
+        ("het valt me allemaal zo zwaar", True),
+        ("ik weet niet meer wat ik moet doen met mijn vader", True),
+        ("ik ben zo bang dat ze weer valt", True),
+        ("ik zie door de bomen het bos niet meer", True),
+        # about someone else, or a figure of speech: no acknowledgement of the writer's fear
+        ("mijn moeder is bang om te verhuizen", False),
+        ("ik ben bang dat het te duur wordt", False),
+        ("wat kost een verpleeghuis", False),
+        ("ik zie er doorheen hoe het werkt", False),
+    ],
+)
+def test_the_writers_own_worry_is_heard(text: str, worried: bool) -> None:
+    from actions.situation import expresses_worry
+
+    assert expresses_worry(text) is worried
+
+
+ACKNOWLEDGEMENT = (
+    "Wat naar dat u zich zo zorgen maakt. We zoeken het samen stap voor stap uit. Wilt u liever "
+    "met een mens praten? Kies dan 'Praat met een medewerker'."
+)
+
+
+def test_a_worried_first_message_is_acknowledged_once_before_the_answer() -> None:
+    first_steps = choose_reply("ask_first_steps", {}, None)
+    message = {
+        "intent": {"name": "ask_first_steps", "confidence": 0.95},
+        "text": "hij valt steeds vaker, ik ben zo bang",
+        "entities": [],
+        "intent_ranking": [{"name": "ask_first_steps", "confidence": 0.95}],
+    }
+    sent, _ = answer_turn(message)
+    assert [m["text"] for m in sent] == [ACKNOWLEDGEMENT, first_steps.text]
+    assert sent[0]["buttons"] == [
+        {"title": "Praat met een medewerker", "payload": "/request_human"}
+    ]
+    # said once: the next worried message gets the answer alone
+    message = {
+        "intent": {"name": "ask_waiting", "confidence": 0.95},
+        "text": "ik maak me zorgen over de wachtlijst",
+        "entities": [],
+        "intent_ranking": [{"name": "ask_waiting", "confidence": 0.95}],
+    }
+    sent, _ = answer_turn(message, [ACKNOWLEDGEMENT, first_steps.text])
+    assert [m["text"] for m in sent] == [choose_reply("ask_waiting", {}, None).text]
