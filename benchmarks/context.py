@@ -16,8 +16,9 @@ The last turn is scored from Rasa's tracker and the bot's reply:
 Targets (issue 22): in context in at least 90 % of the dialogues; a change of subject
 recognised (the new topic's answer) in at least 95 % of those that change it.
 Figures, not pass/fail: the report goes to benchmarks/reports/context.md.
-Development dialogues (benchmarks/development/context_dev.yml, another writer) are for looking
-at: `--dev --show` prints the ones not in context. The test set is reported by kind only.
+Development dialogues (benchmarks/development/context_dev*.yml: another writer's, and the test
+set until 5 December 2026, read three times) are for looking at: `--dev --show` prints the ones not
+in context. The test set is reported by kind only.
 Usage (Rasa environment, from the repository root, after `make train`):
     .venv/rasa/bin/python -m benchmarks.context [--workers 4]      # the test set, writes the report
     .venv/rasa/bin/python -m benchmarks.context --dev [--show]     # development set, no report
@@ -47,7 +48,7 @@ from benchmarks.provenance import commit  # noqa: E402
 
 PORTS = {"actions": 26155, "rasa": 26105, "web": 28200}
 DIALOGUES = ROOT / "tests" / "context" / "dialogues.yml"
-DEVELOPMENT = ROOT / "benchmarks" / "development" / "context_dev.yml"
+DEVELOPMENT = sorted((ROOT / "benchmarks" / "development").glob("context_dev*.yml"))
 REPORT = ROOT / "benchmarks" / "reports" / "context.md"
 TARGET_IN_CONTEXT, TARGET_CHANGE = 0.90, 0.95
 SUBJECT_CHANGE = "subject_change"
@@ -115,7 +116,9 @@ def play(rasa: str, token: str, dialogue: dict, intents: dict[str, str]) -> dict
 
 
 def report(dialogues: list[dict], results: list[dict], minutes: float, args) -> str:
-    source = (DEVELOPMENT if args.dev else DIALOGUES).relative_to(ROOT)
+    source = ", ".join(
+        f"`{path.relative_to(ROOT)}`" for path in (DEVELOPMENT if args.dev else [DIALOGUES])
+    )
     kinds = sorted({d["kind"] for d in dialogues})
     rows = []
     totals: Counter = Counter()
@@ -145,7 +148,7 @@ def report(dialogues: list[dict], results: list[dict], minutes: float, args) -> 
             f"{' --dev' if args.dev else ''}; "
             f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.context`.",
             "",
-            f"{n} dialogues of `{source}`, written apart from the training data by a writer "
+            f"{n} dialogues of {source}, written apart from the training data by a writer "
             "who saw only the answers. The last turn counts: *in context* when its answer is one the writer "
             "expected, *asked back* when the bot offered the expected topic as a button instead, *wrong* "
             "otherwise.",
@@ -182,9 +185,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.show and not args.dev:
         parser.error("--show reads the dialogues: only with --dev, never on the test set")
-    dialogues = yaml.safe_load(
-        (DEVELOPMENT if args.dev else DIALOGUES).read_text(encoding="utf-8")
-    )["dialogues"]
+    dialogues = [
+        dialogue
+        for path in (DEVELOPMENT if args.dev else [DIALOGUES])
+        for dialogue in yaml.safe_load(path.read_text(encoding="utf-8"))["dialogues"]
+    ]
     intents = answer_intents()
     token = secrets.token_urlsafe(24)
     started = time.monotonic()

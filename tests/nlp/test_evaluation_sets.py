@@ -12,6 +12,9 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
+from benchmarks.context import DEVELOPMENT as CONTEXT_DEVELOPMENT
+from benchmarks.context import DIALOGUES as CONTEXT_DIALOGUES
+from benchmarks.context import answer_intents
 from nlp.normalizer import edit_distance
 from nlp.vocabulary import fold
 
@@ -201,3 +204,44 @@ def test_real_questions_are_kept_apart_from_training_and_name_their_source() -> 
         if near_duplicate(normalised(q["text"]), other)
     ]
     assert not clashes, f"{len(clashes)} real questions near training examples: {clashes[:5]}"
+
+
+# -- the context benchmark's dialogues (benchmarks/context.py) -------------------------------
+CONTEXT_KINDS = {
+    "stage",
+    "subject_change",
+    "cost",
+    "duration",
+    "where",
+    "who_may",
+    "refusal",
+    "add_on",
+}
+
+
+def _dialogues(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["dialogues"]
+
+
+@pytest.mark.parametrize("path", [CONTEXT_DIALOGUES, *CONTEXT_DEVELOPMENT], ids=lambda p: p.name)
+def test_every_context_dialogue_can_be_scored(path: Path) -> None:
+    """Every expected answer exists (a misspelt id would count the bot wrong), kinds are known."""
+    known = answer_intents()
+    dialogues = _dialogues(path)
+    assert len({d["name"] for d in dialogues}) == len(dialogues), "dialogue names must be unique"
+    for dialogue in dialogues:
+        assert dialogue["kind"] in CONTEXT_KINDS, dialogue["name"]
+        assert len(dialogue["turns"]) >= 2, dialogue["name"]
+        assert dialogue["expect"] and set(dialogue["expect"]) <= set(known), dialogue["name"]
+
+
+def test_the_context_test_dialogues_are_no_near_copies_of_development_dialogues() -> None:
+    joined = [
+        normalised(" | ".join(d["turns"])) for p in CONTEXT_DEVELOPMENT for d in _dialogues(p)
+    ]
+    copies = [
+        d["name"]
+        for d in _dialogues(CONTEXT_DIALOGUES)
+        if any(near_duplicate(normalised(" | ".join(d["turns"])), o) for o in joined)
+    ]
+    assert copies == []
