@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
+from actions.in_context import reading_in_context
 from actions.search import answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
@@ -68,6 +69,16 @@ def entities_from(message: dict[str, Any]) -> dict[str, str]:
 
 def latest_entities(tracker: Tracker) -> dict[str, str]:
     return entities_from(tracker.latest_message)
+
+
+# What an earlier message adds to a follow-up read with it: which delivery form, sector or place
+# the answer is about. Not its terms: "kost dat geld?" after "het zorgkantoor noemde een
+# cliëntondersteuner" does not ask what a zorgkantoor is.
+CONTEXT_ENTITIES = ("leveringsvorm", "sector", "plaats")
+
+
+def context_entities(joined: dict[str, Any]) -> dict[str, str]:
+    return {k: v for k, v in entities_from(joined).items() if k in CONTEXT_ENTITIES}
 
 
 def report(
@@ -270,17 +281,27 @@ class ActionAnswer(Action):
         if stage:
             about.append(SlotSet("stage", stage))
         acknowledge_worry(dispatcher, tracker)
+        text, ranking = message.get("text") or "", message.get("intent_ranking") or []
+        # "waar vragen we dat aan" after "we willen een pgb": read with the message before it
+        joined = reading_in_context(tracker.events, text)
+        if joined and joined["intent"]["name"] != intent:
+            intent, ranking, text = (
+                joined["intent"]["name"],
+                joined["intent_ranking"],
+                joined["text"],
+            )
+            entities = {**context_entities(joined), **entities}
         choice = follow_up_choice(
             message.get("text") or "",
             intent,
             entities,
             content().topic_of(tracker.get_slot("last_answer")),
-            message.get("intent_ranking") or [],
+            ranking,
         )
         if choice is not None:
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
             return [*about, SlotSet("offered_human", False)]
-        opinion = second_opinion(message.get("text") or "", message.get("intent_ranking") or [])
+        opinion = second_opinion(text, ranking)
         if opinion.kind == "ask" and not str(message.get("text") or "").startswith("/"):
             send(
                 dispatcher, ask_back(opinion.intents)
@@ -377,6 +398,23 @@ class ActionFallbackSuggest(Action):
             send(dispatcher, by_place)
             report(dispatcher, topic="ask_which_care_office")
             return [SlotSet("last_answer", by_place.answer_id), SlotSet("fallback_count", 0)]
+        # "mag ik met haar mee" after "mijn vrouw gaat naar een verpleeghuis": not understood on
+        # its own, but sure when read with the message before it
+        joined = reading_in_context(tracker.events, tracker.latest_message.get("text") or "")
+        if joined:
+            relation = latest_entities(tracker).get("relatie") or tracker.get_slot("relatie")
+            reply = choose_reply(
+                joined["intent"]["name"],
+                {**context_entities(joined), **latest_entities(tracker)},
+                relation,
+            )
+            send(dispatcher, reply)
+            report(dispatcher, topic=joined["intent"]["name"])
+            return [
+                SlotSet("last_answer", reply.answer_id),
+                SlotSet("fallback_count", 0),
+                SlotSet("offered_human", content().offers_human(reply.answer_id)),
+            ]
         # "ze heeft vorige maand al een indicatie gekregen": no question, but where they stand;
         # a wegwijzer answers with the next step from there
         stage = stage_of(tracker.latest_message.get("text") or "")

@@ -20,7 +20,7 @@ from nlp.vocabulary import fold
 _SOFT = r"(?:(?:nu|al|sinds kort|net|zelf|inmiddels|eindelijk|ook|gisteren|vandaag|vorige week) )*"
 _SINCE = (
     r"(?:(?:nu|al|in|sinds|vanaf|ruim|bijna|een|half|halfjaar|jaar|maand|maanden|weken|week|kort|vorig|vorige|"
-    r"dit|deze|afgelopen|voorjaar|zomer|najaar|winter|"
+    r"dit|deze|de|het|afgelopen|paar|voorjaar|zomer|najaar|winter|"
     r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|\d+) )*"
 )
 _HOME = (
@@ -35,7 +35,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "in_care",
             rf"\b(woont|woon|wonen|zit|zitten|verblijft|verblijven) {_SINCE}in (een |het |de )?(\w+ )?{_HOME}\b"
             rf"|\b(is|zijn) {_SINCE}(verhuisd|gegaan|verhuist) naar (een |het |de )?(\w+ )?{_HOME}\b"
-            r"|\b(heeft|hebben|heb|krijgt|krijgen|krijg) (nu |al )*(een |het )?(pgb|vpt|mpt)\b"
+            rf"|\b(heeft|hebben|heb|krijgt|krijgen|krijg) {_SINCE}(het )?(pgb|vpt|mpt)\b"
             r"|\bis (al )?opgenomen\b|\bde zorg is (begonnen|gestart)\b",
         ),
         (
@@ -57,10 +57,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
         (
             "applying",
-            r"\b(indicatie|wlz|ciz)\b.*\b(aangevraagd|ingediend|loopt|opgestuurd|verstuurd)\b"
-            r"|\b(aangevraagd|ingediend|opgestuurd|verstuurd)\b.*\b(indicatie|ciz|wlz)\b"
-            r"|\baanvraag (\w+ ){0,4}(ingediend|gedaan|verstuurd|opgestuurd|loopt)\b"
-            r"|\bciz (komt|belt|heeft gebeld|is geweest|was hier|komt langs)\b",
+            r"\b(indicatie|wlz|ciz)\b.*\b(aangevraag[dt]|ingediend|loopt|opgestuurd|verstuurd)\b"
+            r"|\b(aangevraag[dt]|ingediend|opgestuurd|verstuurd)\b.*\b(indicatie|ciz|wlz)\b"
+            r"|\baanvraag (\w+ ){0,6}(ingediend|gedaan|verstuurd|opgestuurd|loopt)\b"
+            r"|\bciz (komt|belt|heeft gebeld|is geweest|was hier|komt langs)\b"
+            # waiting for the CIZ's decision, or its assessor's visit: the application runs
+            r"|\bwacht(en|ten)? (nog |nu |al )*op (het |de |een )?(besluit|uitslag|antwoord|beslissing|brief)"
+            r" (van|uit) het ciz\b|\b(iemand|een medewerker|een arts|een adviseur) van het ciz\b",
         ),
     ]
 ]

@@ -33,16 +33,22 @@ from rasa.shared.nlu.training_data.message import Message
 from nlp.vocabulary import fold
 
 _WHO = r"(?: (?:ik|we|wij|je|jij|u|jullie))?"
-_WHEN = r"(?: (?:nu|dan|intussen|ondertussen|nog|eerst|als eerste|zelf|allemaal|verder|al|daarna|precies))*"
+_WHEN = (
+    r"(?: (?:nu|dan|intussen|ondertussen|in de tussentijd|tot dan|tot die tijd|alvast|nog|eerst|"
+    r"als eerste|zelf|allemaal|verder|al|daarna|precies))*"
+)
 QUESTION = re.compile(
     rf"\bwat (?:moet|moeten|kan|kunnen|zou|zouden|ga|gaan|kun){_WHO}{_WHEN} (?:doen|regelen|ondernemen|"
     r"aanvragen|doen\?)\b"
     rf"|\b(?:wat|hoe) (?:nu|dan|verder)\b|^\s*(?:en )?(?:nu|dan)\s*\?*\s*$"
     r"|\bhoe (?:gaat|moet|gaan|moeten)?(?: het| we| wij| ik)?(?: nu| dan)? ?verder\b"
     r"|\b(?:volgende|eerste|nieuwe) stap|\bwelke stap (?:komt|is nu|moet|nu|hierna|daarna)"
-    r"|\bwaar (?:moet|kan|begin|beginnen|start)(?: ik| we| wij)? (?:\w+ )?(?:beginnen|starten|begin|aan beginnen)?"
-    r"|\b(?:kan|moet|kunnen|moeten)(?: ik| we| wij)? (?:al |nu |alvast )*(?:ergens|iets) (?:mee )?"
-    r"(?:beginnen|doen|regelen|starten)\b"
+    # "waar moet ik beginnen", "waar begin ik"; not "waar moet ik dat doorgeven" (a where question)
+    r"|\bwaar (?:moet|kan|moeten|kunnen)(?: ik| we| wij)? (?:\w+ ){0,2}(?:beginnen|starten|aan beginnen)\b"
+    r"|\bwaar (?:begin|start|beginnen|starten)(?: ik| we| wij)?\b"
+    r"|\b(?:kan|moet|kunnen|moeten)(?: ik| we| wij)? (?:al |nu |alvast |verder |nog |zelf )*(?:ergens|iets) "
+    r"(?:mee )?(?:beginnen|doen|regelen|starten)\b"
+    r"|\bhoe (?:pak|pakken|pakt) (?:ik|we|wij|je|u) (?:dit|dat|het)(?: nu| dan)? aan\b"
     r"|\bwelke kant (?:moet|moeten)"
 )
 # words that show the question has a topic of its own: then the classifier decides
