@@ -21,17 +21,9 @@ from actions.content import content
 from actions.flow_actions import turn_from
 from actions.flows.engine import is_side_question
 from actions.service_client import client
+from contract.slots import HANDOFF_SLOTS
 from nlp.crisis import category_of
 
-HANDOFF_SLOTS = [
-    "handoff_target",
-    "handoff_organisation",
-    "handoff_method",
-    "handoff_phone",
-    "handoff_part_of_day",
-    "handoff_email",
-    "handoff_consent",
-]
 FLOW_SIGNAL_SLOTS = ["choice_aid_signals"]  # filled by the guided flows
 # Set when the handoff ends, not when it starts: the rule that starts it on "ja" needs the
 # offer to hold until the form runs. Afterwards a "ja" is only a "ja" again.

@@ -32,22 +32,9 @@ from contract.payload import (
     PRIVATE_REPLY,
     PRIVATE_REPLY_TEXT,
 )
+from contract.slots import TYPED_SLOTS
 
 RECYCLE_SECONDS = int(os.environ.get("TRACKER_DB_POOL_RECYCLE", "1800"))
-# slots filled from what the person typed (from_text) or holding plan answers (flow_state)
-TYPED_SLOTS = frozenset(
-    {
-        "handoff_target",
-        "handoff_organisation",
-        "handoff_method",
-        "handoff_phone",
-        "handoff_part_of_day",
-        "handoff_email",
-        "handoff_consent",
-        "flow_state",
-        "flow_input",
-    }
-)
 
 
 def _custom(event: dict[str, Any]) -> dict[str, Any]:

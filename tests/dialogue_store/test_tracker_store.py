@@ -110,3 +110,15 @@ def test_no_raw_text_or_old_contact_details_reach_the_database(tmp_path: Path) -
         stored_rows(db)
     )
     assert asyncio.run(store.retrieve("conv-1")).get_slot("handoff_phone") is None
+
+
+def test_the_shared_slot_names_are_slots_of_the_domain() -> None:
+    """A renamed slot would otherwise stay raw in the database and never be cleared."""
+    from contract.slots import HANDOFF_SLOTS, TYPED_SLOTS
+
+    slots = {slot.name for slot in DOMAIN.slots}
+    assert set(HANDOFF_SLOTS) <= slots
+    assert TYPED_SLOTS <= slots
+    # every slot the handoff form asks for is cleared after a handoff
+    form_slots = set(DOMAIN.required_slots_for_form("handoff_form"))
+    assert form_slots <= set(HANDOFF_SLOTS)
