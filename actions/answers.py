@@ -403,17 +403,21 @@ class ActionFallbackSuggest(Action):
         joined = reading_in_context(tracker.events, tracker.latest_message.get("text") or "")
         if joined:
             relation = latest_entities(tracker).get("relatie") or tracker.get_slot("relatie")
-            reply = choose_reply(
-                joined["intent"]["name"],
-                {**context_entities(joined), **latest_entities(tracker)},
+            entities = {**context_entities(joined), **latest_entities(tracker)}
+            replies = without_repeat(
+                choose_reply(joined["intent"]["name"], entities, relation),
+                previous_bot_texts(tracker.events),
+                entities,
                 relation,
             )
-            send(dispatcher, reply)
+            for reply in replies:
+                send(dispatcher, reply)
             report(dispatcher, topic=joined["intent"]["name"])
+            answered = replies[-1].answer_id
             return [
-                SlotSet("last_answer", reply.answer_id),
+                SlotSet("last_answer", answered),
                 SlotSet("fallback_count", 0),
-                SlotSet("offered_human", content().offers_human(reply.answer_id)),
+                SlotSet("offered_human", content().offers_human(answered)),
             ]
         # "ze heeft vorige maand al een indicatie gekregen": no question, but where they stand;
         # a wegwijzer answers with the next step from there

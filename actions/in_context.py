@@ -55,9 +55,26 @@ def previous_user_text(events: list[dict[str, Any]]) -> str | None:
     return text if text and not text.startswith("/") else None
 
 
+# How a Dutch question starts: a question word, or the verb ("mag ik...", "kost dat...").
+QUESTION_STARTS = frozenset(
+    "wat waar wie hoe hoeveel hoelang wanneer welke welk waarom waarvoor waarmee mag mogen kan "
+    "kun kunnen moet moeten krijg krijgt krijgen is zijn heeft hebben heb betaal betaalt betalen "
+    "gaat gaan komt komen wordt worden blijft blijven duurt kost kosten valt vallen telt geldt "
+    "werkt bij naar".split()
+)
+
+
+def asks(text: str) -> bool:
+    """A question, not a statement: "hij woont nog alleen" tells, "waar vraag ik dat aan" asks."""
+    words = [
+        w for w in re.findall(r"\w+", fold(text)) if w not in ("en", "maar", "ok", "oke", "dus")
+    ]
+    return "?" in text or bool(words) and words[0] in QUESTION_STARTS
+
+
 def leans_on_context(text: str) -> bool:
     words = re.findall(r"\w+", fold(text))
-    return 0 < len(words) <= MAX_WORDS and bool(POINTERS.intersection(words))
+    return 0 < len(words) <= MAX_WORDS and bool(POINTERS.intersection(words)) and asks(text)
 
 
 def parse(text: str) -> dict[str, Any] | None:

@@ -28,6 +28,8 @@ def test_the_previous_message_is_the_persons_not_a_button_click() -> None:
         ("mag ik met haar mee", True),
         ("waar vind ik zon plek", True),
         ("wat is een persoonsgebonden budget", False),
+        # a statement about the situation tells, it does not ask about the earlier message
+        ("hij woont nog alleen in zijn flat", False),
         # long enough to say what it is about by itself
         (
             "hoe lang duurt het gemiddeld voordat het ciz een besluit neemt over een aanvraag "
