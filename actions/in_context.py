@@ -28,6 +28,13 @@ POINTERS = frozenset(
     "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin daarna "
     "ervan erover erbij ervoor ermee eraan erin ze zij hij hem haar zijn dan zo zon zoiets zulke".split()
 )
+# How a Dutch question starts: a question word, or the verb ("mag ik...", "kost dat...").
+QUESTION_STARTS = frozenset(
+    "wat waar wie hoe hoeveel hoelang wanneer welke welk waarom waarvoor waarmee mag mogen kan "
+    "kun kunnen moet moeten krijg krijgt krijgen is zijn heeft hebben heb betaal betaalt betalen "
+    "gaat gaan komt komen wordt worden blijft blijven duurt kost kosten valt vallen telt geldt "
+    "werkt bij naar".split()
+)
 # A longer message says what it is about by itself.
 MAX_WORDS = 14
 # How sure the joined reading must be to replace the message's own (development dialogues).
@@ -53,15 +60,6 @@ def previous_user_text(events: list[dict[str, Any]]) -> str | None:
         return None
     text = str(users[-2].get("text") or "").strip()
     return text if text and not text.startswith("/") else None
-
-
-# How a Dutch question starts: a question word, or the verb ("mag ik...", "kost dat...").
-QUESTION_STARTS = frozenset(
-    "wat waar wie hoe hoeveel hoelang wanneer welke welk waarom waarvoor waarmee mag mogen kan "
-    "kun kunnen moet moeten krijg krijgt krijgen is zijn heeft hebben heb betaal betaalt betalen "
-    "gaat gaan komt komen wordt worden blijft blijven duurt kost kosten valt vallen telt geldt "
-    "werkt bij naar".split()
-)
 
 
 def asks(text: str) -> bool:
