@@ -51,37 +51,17 @@ PORTS = {"actions": 26055, "rasa": 26005, "web": 28100}
 # (name, crises, near misses): the fresh set (5 December 2026, sixth writer) is reported first;
 # the fifth, fourth, third, second and first sets, each run several times while the layer was
 # built, are kept as further readings
+CRISIS_DIR = ROOT / "tests" / "crisis"
 SETS = [
-    (
-        "fresh",
-        ROOT / "tests" / "crisis" / "crisis_set_6.yml",
-        ROOT / "tests" / "crisis" / "controls_6.yml",
-    ),
-    (
-        "fifth",
-        ROOT / "tests" / "crisis" / "crisis_set_5.yml",
-        ROOT / "tests" / "crisis" / "controls_5.yml",
-    ),
-    (
-        "fourth",
-        ROOT / "tests" / "crisis" / "crisis_set_4.yml",
-        ROOT / "tests" / "crisis" / "controls_4.yml",
-    ),
-    (
-        "third",
-        ROOT / "tests" / "crisis" / "crisis_set_3.yml",
-        ROOT / "tests" / "crisis" / "controls_3.yml",
-    ),
-    (
-        "second",
-        ROOT / "tests" / "crisis" / "crisis_set_2.yml",
-        ROOT / "tests" / "crisis" / "controls_2.yml",
-    ),
-    (
-        "first",
-        ROOT / "tests" / "crisis" / "crisis_set.yml",
-        ROOT / "tests" / "crisis" / "controls.yml",
-    ),
+    (name, CRISIS_DIR / f"crisis_set{suffix}.yml", CRISIS_DIR / f"controls{suffix}.yml")
+    for name, suffix in [
+        ("fresh", "_6"),
+        ("fifth", "_5"),
+        ("fourth", "_4"),
+        ("third", "_3"),
+        ("second", "_2"),
+        ("first", ""),
+    ]
 ]
 HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 REPORT = ROOT / "benchmarks" / "reports" / "crisis.md"
