@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
-from actions.in_context import reading_in_context
+from actions.in_context import BACK_REFERENCES, reading_in_context
 from actions.search import answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
@@ -34,11 +34,6 @@ CODE_INTENTS = {"ask_care_profile", "ask_term_meaning"}
 ENTITY_TYPES = ("leveringsvorm", "relatie", "organisatie", "sector", "begrip", "plaats")
 # Entities that name a topic of their own: "hoe lang duurt het pgb?" is not a follow-up.
 TOPIC_ENTITIES = ("leveringsvorm", "organisatie", "sector", "begrip", "plaats")
-# Words that point back to what was just discussed: "hoe lang duurt dat?".
-BACK_REFERENCES = frozenset(
-    "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin "
-    "ervan erover erbij ervoor ermee eraan erin".split()
-)
 FOLLOW_UP_MAX_WORDS = 8
 # "waar vragen we dat aan", "bij wie moet ik dat melden", "wie regelt dat"
 WHERE_QUESTION = re.compile(

@@ -23,10 +23,15 @@ from nlp.vocabulary import fold
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 2.0
-# Words that point back to what was said before: "hoe lang duurt dat", "mag ik met haar mee".
-POINTERS = frozenset(
-    "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin daarna "
-    "ervan erover erbij ervoor ermee eraan erin ze zij hij hem haar zijn dan zo zon zoiets zulke".split()
+# Words that point back to what was just discussed: "hoe lang duurt dat?".
+BACK_REFERENCES = frozenset(
+    "dat dit die deze het daar daarvan daarover daarbij daarvoor daarmee daaraan daarin "
+    "ervan erover erbij ervoor ermee eraan erin".split()
+)
+# For a question read with the message before it also a person or "such a thing" named there:
+# "mag ik met haar mee", "waar vind ik zo'n plek".
+POINTERS = BACK_REFERENCES | frozenset(
+    "daarna ze zij hij hem haar zijn dan zo zon zoiets zulke".split()
 )
 # How a Dutch question starts: a question word, or the verb ("mag ik...", "kost dat...").
 QUESTION_STARTS = frozenset(
