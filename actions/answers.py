@@ -241,6 +241,21 @@ def choose_reply(
     return reply
 
 
+def answered_with(
+    dispatcher: CollectingDispatcher, replies: list[Reply], topic: str
+) -> list[dict[str, Any]]:
+    """Send an answer's replies; the slots that remember it (the last one is "the answer")."""
+    for reply in replies:
+        send(dispatcher, reply)
+    report(dispatcher, topic=topic)
+    answered = replies[-1].answer_id
+    return [
+        SlotSet("last_answer", answered),
+        SlotSet("fallback_count", 0),
+        SlotSet("offered_human", content().offers_human(answered)),
+    ]
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -314,16 +329,7 @@ class ActionAnswer(Action):
                 entities,
                 relation,
             )
-        for reply in replies:
-            send(dispatcher, reply)
-        report(dispatcher, topic=intent)
-        answered = replies[-1].answer_id
-        return [
-            SlotSet("last_answer", answered),
-            SlotSet("fallback_count", 0),
-            *about,
-            SlotSet("offered_human", content().offers_human(answered)),
-        ]
+        return [*answered_with(dispatcher, replies, intent), *about]
 
 
 class ActionTellMore(Action):
@@ -405,15 +411,7 @@ class ActionFallbackSuggest(Action):
                 entities,
                 relation,
             )
-            for reply in replies:
-                send(dispatcher, reply)
-            report(dispatcher, topic=joined["intent"]["name"])
-            answered = replies[-1].answer_id
-            return [
-                SlotSet("last_answer", answered),
-                SlotSet("fallback_count", 0),
-                SlotSet("offered_human", content().offers_human(answered)),
-            ]
+            return answered_with(dispatcher, replies, joined["intent"]["name"])
         # "ze heeft vorige maand al een indicatie gekregen": no question, but where they stand;
         # a wegwijzer answers with the next step from there
         stage = stage_of(tracker.latest_message.get("text") or "")
