@@ -265,7 +265,8 @@ class Content:
         return Reply(self.render(term["text"]), buttons, f"{TERM_ANSWER}{term['id']}")
 
     def _place_index(self) -> dict[str, list[dict[str, Any]]]:
-        """Folded name -> regions: gemeenten (also without CBS's suffix, "Bergen (L.)") and places."""
+        """Folded name -> regions: gemeenten (also without CBS's suffix, "Bergen (L.)") and
+        places."""
         if self._places is None:
             index: dict[str, list[dict[str, Any]]] = {}
             for region in self.regions:

@@ -105,7 +105,8 @@ class ActionAskFlowInput(Action):
         if state:
             send_all(dispatcher, engine.prompt(state))
             if engine.expects_private_text(state):
-                # tells the web service not to keep the next message: no consent to store the plan yet
+                # tells the web service not to keep the next message: no consent to store the
+                # plan yet
                 dispatcher.utter_message(json_message={PRIVATE_ANSWER: True})
         return []
 

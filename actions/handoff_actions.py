@@ -394,7 +394,10 @@ def recipient(tracker: Tracker) -> str:
 def contact_line(tracker: Tracker) -> str:
     method = tracker.get_slot("handoff_method")
     if method == "telefoon":
-        return f"bellen naar {tracker.get_slot('handoff_phone')} ({tracker.get_slot('handoff_part_of_day')})"
+        return (
+            f"bellen naar {tracker.get_slot('handoff_phone')} "
+            f"({tracker.get_slot('handoff_part_of_day')})"
+        )
     if method == "email":
         return f"e-mail naar {tracker.get_slot('handoff_email')}"
     return "nu chatten"

@@ -21,7 +21,8 @@ _SOFT = r"(?:(?:nu|al|sinds kort|net|zelf|inmiddels|eindelijk|ook|gisteren|vanda
 _SINCE = (
     r"(?:(?:nu|al|in|sinds|vanaf|ruim|bijna|een|half|halfjaar|jaar|maand|maanden|weken|week|kort|vorig|vorige|"
     r"dit|deze|de|het|afgelopen|paar|voorjaar|zomer|najaar|winter|"
-    r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|\d+) )*"
+    r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    r"\d+) )*"
 )
 _HOME = (
     r"(?:verpleeghuis|instelling|zorginstelling|woonvorm|woongroep|zorgcentrum|verzorgingshuis|"
@@ -33,8 +34,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     for stage, pattern in [
         (
             "in_care",
-            rf"\b(woont|woon|wonen|zit|zitten|verblijft|verblijven) {_SINCE}in (een |het |de )?(\w+ )?{_HOME}\b"
-            rf"|\b(is|zijn) {_SINCE}(verhuisd|gegaan|verhuist) naar (een |het |de )?(\w+ )?{_HOME}\b"
+            rf"\b(woont|woon|wonen|zit|zitten|verblijft|verblijven) {_SINCE}"
+            rf"in (een |het |de )?(\w+ )?{_HOME}\b"
+            rf"|\b(is|zijn) {_SINCE}(verhuisd|gegaan|verhuist) "
+            rf"naar (een |het |de )?(\w+ )?{_HOME}\b"
             rf"|\b(heeft|hebben|heb|krijgt|krijgen|krijg) {_SINCE}(het )?(pgb|vpt|mpt)\b"
             r"|\bis (al )?opgenomen\b|\bde zorg is (begonnen|gestart)\b",
         ),
@@ -62,7 +65,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|\baanvraag (\w+ ){0,6}(ingediend|gedaan|verstuurd|opgestuurd|loopt)\b"
             r"|\bciz (komt|belt|heeft gebeld|is geweest|was hier|komt langs)\b"
             # waiting for the CIZ's decision, or its assessor's visit: the application runs
-            r"|\bwacht(en|ten)? (nog |nu |al )*op (het |de |een )?(besluit|uitslag|antwoord|beslissing|brief)"
+            r"|\bwacht(en|ten)? (nog |nu |al )*op (het |de |een )?"
+            r"(besluit|uitslag|antwoord|beslissing|brief)"
             r" (van|uit) het ciz\b|\b(iemand|een medewerker|een arts|een adviseur) van het ciz\b",
         ),
     ]
@@ -100,7 +104,10 @@ def care_profile_code(text: str) -> str | None:
 # valt me zwaar"). Only the first person: "mijn moeder is bang om te verhuizen" is about her, and
 # an acknowledgement of the writer's fear would misread it. A crisis (113, 112, Veilig Thuis) is
 # not this: the safety layer answers that before any action runs.
-_INTENSE = r"(?:allemaal |zo |erg |heel |echt |best |wel |nogal |ontzettend |enorm |vreselijk |zeer |een beetje |ook |nu )*"
+_INTENSE = (
+    r"(?:allemaal |zo |erg |heel |echt |best |wel |nogal |ontzettend |enorm |vreselijk |zeer |"
+    r"een beetje |ook |nu )*"
+)
 WORRY = re.compile(
     rf"\b(?:ik ben|ben ik|we zijn|wij zijn|zijn we|ik voel me|ik voel mij|we voelen ons) {_INTENSE}"
     r"(?:bang(?! dat\b)|angstig|ongerust|bezorgd|in paniek|radeloos|wanhopig|machteloos|"
@@ -111,7 +118,8 @@ WORRY = re.compile(
     r"(?:grote |veel |ernstig |echt )?zorgen\b"
     r"|\bik heb (?:zo |veel |grote )?zorgen\b"
     rf"|\bhet (?:valt|wordt) (?:me|mij|ons) {_INTENSE}(?:te )?zwaar\b"
-    r"|\bik (?:weet|snap) (?:het )?niet (?:meer )?(?:wat ik moet doen|waar ik moet beginnen|hoe het moet)\b"
+    r"|\bik (?:weet|snap) (?:het )?niet (?:meer )?"
+    r"(?:wat ik moet doen|waar ik moet beginnen|hoe het moet)\b"
     r"|\bik zie door de bomen het bos niet meer\b|\bik zit met de handen in het haar\b"
     r"|\b(?:ik schrok|ik ben geschrokken|we zijn geschrokken|ik moest huilen|ik zit te huilen)\b"
 )

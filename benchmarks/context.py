@@ -144,19 +144,21 @@ def report(dialogues: list[dict], results: list[dict], minutes: float, args) -> 
         [
             "# Context benchmark",
             "",
-            f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}"
+            f"Run on {date.today().isoformat()}, commit {commit()}, "
+            f"arguments: --workers {args.workers}"
             f"{' --dev' if args.dev else ''}; "
             f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.context`.",
             "",
             f"{n} dialogues of {source}, written apart from the training data by a writer "
-            "who saw only the answers. The last turn counts: *in context* when its answer is one the writer "
-            "expected, *asked back* when the bot offered the expected topic as a button instead, *wrong* "
-            "otherwise.",
+            "who saw only the answers. The last turn counts: *in context* when its answer is one "
+            "the writer expected, *asked back* when the bot offered the expected topic as a button "
+            "instead, *wrong* otherwise.",
             "",
             "| kind | dialogues | in context | asked back | wrong |",
             "| --- | ---: | ---: | ---: | ---: |",
             *rows,
-            f"| all | {n} | {totals['in_context'] / n:.3f} | {totals['asked_back'] / n:.3f} | {totals['wrong'] / n:.3f} |",
+            f"| all | {n} | {totals['in_context'] / n:.3f} | {totals['asked_back'] / n:.3f} "
+            f"| {totals['wrong'] / n:.3f} |",
             "",
             f"- Follow-ups answered in context: {share(follow):.3f} of {len(follow)} "
             f"(target ≥ {TARGET_IN_CONTEXT:.2f}: {verdict(share(follow), TARGET_IN_CONTEXT)}).",
@@ -164,7 +166,8 @@ def report(dialogues: list[dict], results: list[dict], minutes: float, args) -> 
             f"(target ≥ {TARGET_CHANGE:.2f}: {verdict(share(change), TARGET_CHANGE)}).",
             f"- All dialogues in context: {share(results):.3f}.",
             "",
-            "What the wrong ones got instead (kind: answer id, or the first action when no answer was set): "
+            "What the wrong ones got instead (kind: answer id, or the first action when no answer "
+            "was set): "
             f"{dict(wrong_answers.most_common())}.",
             "",
         ]
@@ -215,7 +218,8 @@ def main() -> None:
             if result["outcome"] != "in_context":
                 print(
                     f"[{result['outcome']}] {dialogue['kind']}: {' || '.join(dialogue['turns'])}\n"
-                    f"    expected {dialogue['expect']}, got {result['answer']} {result['actions']}\n"
+                    f"    expected {dialogue['expect']}, got {result['answer']} "
+                    f"{result['actions']}\n"
                     f"    said: {result['said']}"
                 )
     text = report(dialogues, results, (time.monotonic() - started) / 60, args)

@@ -3,12 +3,12 @@
 Starts the whole assistant on spare ports (as `make run` does, with a temporary database),
 then sends, each in a fresh conversation:
 
-1. every message of the crisis sets in tests/crisis/ (the fresh one first) in the state its writer chose: a plain chat,
-   inside each guided flow, inside the handoff form, or after a handoff while waiting for
-   contact. It counts as found when the bot's reply is a crisis reply (the action reports the
-   topic "crisis:<category>") or, where only the classifier read a crisis, a safety check that
-   names the door in one line ("crisis_check:<category>"); both are counted apart. The right
-   door: the category matches;
+1. every message of the crisis sets in tests/crisis/ (the fresh one first) in the state its
+   writer chose: a plain chat, inside each guided flow, inside the handoff form, or after a
+   handoff while waiting for contact. It counts as found when the bot's reply is a crisis reply
+   (the action reports the topic "crisis:<category>") or, where only the classifier read a
+   crisis, a safety check that names the door in one line ("crisis_check:<category>"); both are
+   counted apart. The right door: the category matches;
 2. the near-miss controls of each set, likewise: any crisis reply is a false
    alarm;
 3. every example of the held-out NLU sets (tests/nlu/), as a chat message: a false alarm too.
@@ -265,8 +265,9 @@ def set_section(name: str, crisis, crisis_out, controls, control_out) -> tuple[l
         )
         + ".",
         "",
-        f"False alarms on its {len(controls)} near-miss controls (target: at most 1 %): whole crisis reply "
-        f"{len(control_alarms)} ({len(control_alarms) / max(len(controls), 1):.1%}); safety check "
+        f"False alarms on its {len(controls)} near-miss controls (target: at most 1 %): "
+        f"whole crisis reply {len(control_alarms)} "
+        f"({len(control_alarms) / max(len(controls), 1):.1%}); safety check "
         f"{len(control_checks)} ({len(control_checks) / max(len(controls), 1):.1%}).",
         "",
         "By kind (no texts: the sets stay unread between runs): "
@@ -292,13 +293,16 @@ def report(outcomes, heldout, heldout_out, latency, minutes, args, heldout_crisi
     lines = [
         "# Safety-layer benchmark",
         "",
-        f"Run on {date.today().isoformat()}, commit {commit()}, arguments: --workers {args.workers}; "
+        f"Run on {date.today().isoformat()}, commit {commit()}, "
+        f"arguments: --workers {args.workers}; "
         f"{minutes:.1f} minutes. Made by `.venv/rasa/bin/python -m benchmarks.crisis`.",
         "",
-        f"Evaluation data written apart from the training data and the rules (`tests/crisis/`; {sizes}), "
-        f"and the held-out NLU set ({len(heldout)} messages of other intents, and its crisis examples). "
+        "Evaluation data written apart from the training data and the rules "
+        f"(`tests/crisis/`; {sizes}), and the held-out NLU set ({len(heldout)} messages of other "
+        "intents, and its crisis examples). "
         "The rules and the classifier threshold were tuned on `nlp/crisis_dev*.yml` only. "
-        'Recall counts a crisis reply or a safety check (the door in one line, then "is dat nu zo?"); '
+        "Recall counts a crisis reply or a safety check (the door in one line, then "
+        '"is dat nu zo?"); '
         "the column *whole crisis reply* counts the whole reply only.",
         "",
     ]
@@ -315,7 +319,8 @@ def report(outcomes, heldout, heldout_out, latency, minutes, args, heldout_crisi
         + ", ".join(f"{c} {found_ho[c]}/{total_ho[c]}" for c in CATEGORIES if total_ho[c])
         + ".",
         "",
-        f"False alarms on its other intents: whole crisis reply {len(heldout_alarms)} of {len(heldout)} "
+        "False alarms on its other intents: whole crisis reply "
+        f"{len(heldout_alarms)} of {len(heldout)} "
         f"({len(heldout_alarms) / max(len(heldout), 1):.1%}), by category "
         f"{dict(Counter(c for _, c in heldout_alarms))}; safety check {len(heldout_checks)} "
         f"({len(heldout_checks) / max(len(heldout), 1):.1%}).",
@@ -326,7 +331,8 @@ def report(outcomes, heldout, heldout_out, latency, minutes, args, heldout_crisi
         "",
         "| | p50 ms | p95 ms |",
         "| --- | ---: | ---: |",
-        f"| without the safety layer | {latency['without_p50']:.1f} | {latency['without_p95']:.1f} |",
+        f"| without the safety layer | {latency['without_p50']:.1f} "
+        f"| {latency['without_p95']:.1f} |",
         f"| with the safety layer | {latency['with_p50']:.1f} | {latency['with_p95']:.1f} |",
         "",
     ]

@@ -2,10 +2,11 @@
 
 The development sets (nlp/crisis_dev*.yml) are by six writers. For each, the second
 reader (nlp/crisis_reader.py) is trained on the NLU training data and the other writers' sets, and
-the whole decision (patterns, intent classifier, reader: nlp/crisis.py) is scored on the one left out:
-the share of its crises found and of its near misses alarmed (crisis reply or safety check),
-summed over the writers. The patterns were tuned on all the sets, so they look better here than
-on the evaluation sets; the reader's part is honest. Without the reader is the first row.
+the whole decision (patterns, intent classifier, reader: nlp/crisis.py) is scored on the one
+left out: the share of its crises found and of its near misses alarmed (crisis reply or safety
+check), summed over the writers. The patterns were tuned on all the sets, so they look better
+here than on the evaluation sets; the reader's part is honest. Without the reader is the first
+row.
 
 Development data only: the evaluation sets in tests/crisis/ are never read here.
 Usage (Rasa environment, from the repository root, after `make train`):
@@ -112,7 +113,8 @@ def main() -> None:
     print("| setting | crises found | near misses alarmed |\n| --- | ---: | ---: |")
     for name, (crises, found, controls, alarms) in rows.items():
         print(
-            f"| {name} | {found / crises:.3f} ({found}/{crises}) | {alarms / controls:.3f} ({alarms}/{controls}) |"
+            f"| {name} | {found / crises:.3f} ({found}/{crises}) "
+            f"| {alarms / controls:.3f} ({alarms}/{controls}) |"
         )
 
 

@@ -16,7 +16,8 @@ temporary database, then:
 Figures, not pass/fail: the report goes to benchmarks/reports/load.md.
 
 Usage (web environment, from the repository root, after `make train`):
-    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 12 16 24 32 48] [--step-seconds 20]
+    python -m benchmarks.load [--citizens 50 200] [--steps 1 2 4 8 12 16 24 32 48]
+        [--step-seconds 20]
 """
 
 from __future__ import annotations
@@ -275,30 +276,35 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
     lines = [
         "# Load benchmark",
         "",
-        f"Run on {date.today().isoformat()} by `python -m benchmarks.load {arguments}` in {minutes:.0f} "
-        f"minutes on this machine ({os.cpu_count()} cores), commit {commit()}, loopback only, one Rasa "
-        "process, one web process, SQLite. An error is a failed request, an empty reply, or the "
+        f"Run on {date.today().isoformat()} by `python -m benchmarks.load {arguments}` "
+        f"in {minutes:.0f} minutes on this machine ({os.cpu_count()} cores), commit {commit()}, "
+        "loopback only, one Rasa process, one web process, SQLite. An error is a failed request, "
+        "an empty reply, or the "
         'service\'s own "no answer" fallback.',
         "",
         "## Citizens with think time (2-5 s between turns; the order of the paths alternates)",
         "",
-        "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s | peak memory (all processes) |",
+        "| citizens | path | messages | errors | p50 ms | p95 ms | p99 ms | msg/s "
+        "| peak memory (all processes) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for citizens, paths in think.items():
         for path, r in paths.items():
             lines.append(
-                f"| {citizens} | {path} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
+                f"| {citizens} | {path} | {r['messages']} | {r['errors']} "
+                f"| {r['p50']:.0f} | {r['p95']:.0f} "
                 f"| {r['p99']:.0f} | {r['throughput']:.1f} | {peaks[citizens] / 2**20:.0f} MiB |"
             )
         service, raw = paths["service"], paths["rasa"]
         lines.append(
-            f"| {citizens} | overhead service/raw | | | {service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
+            f"| {citizens} | overhead service/raw | | | "
+            f"{service['p50'] / max(raw['p50'], 1e-9):.2f}x | "
             f"{service['p95'] / max(raw['p95'], 1e-9):.2f}x | | | |"
         )
     lines += [
         "",
-        "## Saturation (no think time, rising simultaneous senders; raw and service steps interleaved)",
+        "## Saturation (no think time, rising simultaneous senders; "
+        "raw and service steps interleaved)",
         "",
         "| path | senders | msg/s | p95 ms | errors |",
         "| --- | --- | --- | --- | --- |",
@@ -306,7 +312,8 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
     for path, rows in saturation_rows.items():
         for r in rows:
             lines.append(
-                f"| {path} | {r['senders']} | {r['throughput']:.1f} | {r['p95']:.0f} | {r['errors']} |"
+                f"| {path} | {r['senders']} | {r['throughput']:.1f} | {r['p95']:.0f} "
+                f"| {r['errors']} |"
             )
     (raw_at, raw_passed), (service_at, service_passed) = (
         crossing(saturation_rows[p]) for p in ("rasa", "service")
@@ -320,11 +327,13 @@ def report(think: dict, saturation_rows: dict, peaks: dict, args, minutes: float
         f"Saturation throughput, where p95 passes 1 s (interpolated between steps): raw Rasa "
         f"{raw_at:.1f} msg/s{bound(raw_passed)}, through the service {service_at:.1f} msg/s"
         f"{bound(service_passed)}, ratio {ratio:.2f}. Peak throughput of a step with p95 ≤ 1 s: "
-        f"raw {peak(saturation_rows['rasa']):.1f}, service {peak(saturation_rows['service']):.1f} msg/s.",
+        f"raw {peak(saturation_rows['rasa']):.1f}, "
+        f"service {peak(saturation_rows['service']):.1f} msg/s.",
         "",
         "Targets on 2 cores: 0 errors "
         f"({'met' if errors == 0 else 'NOT met'}); p95 ≤ 250 ms at 50 citizens with think time "
-        f"({'met' if p95_50 is not None and p95_50 <= 250 else 'NOT met'}); saturation through the service "
+        f"({'met' if p95_50 is not None and p95_50 <= 250 else 'NOT met'}); "
+        "saturation through the service "
         f"≥ 0.9 × raw ({'met' if ratio >= 0.9 else 'NOT met'}).",
     ]
     return "\n".join(lines) + "\n"
@@ -356,7 +365,8 @@ def main() -> None:
                 }
                 for path, r in think[citizens].items():
                     print(
-                        f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
+                        f"{citizens:4} citizens via {path:8}: p50 {r['p50']:.0f} ms, "
+                        f"p95 {r['p95']:.0f} ms, "
                         f"p99 {r['p99']:.0f} ms, {r['throughput']:.1f} msg/s, errors {r['errors']}",
                         flush=True,
                     )

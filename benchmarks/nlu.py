@@ -22,9 +22,11 @@ covers the data only: after changing benchmarks/default_config.yml or Rasa, refr
 with --default-only.
 
 Usage (Rasa environment, from the repository root):
-    python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--seeds 3] [--report benchmarks/reports/nlu.md]
-    python -m benchmarks.nlu --default-only --seeds 3    # only refresh the default pipeline's record
-                                                          # (goes on from the seeds recorded on these data)
+    python -m benchmarks.nlu [--folds 5] [--cv all|ours|none] [--seeds 3]
+        [--report benchmarks/reports/nlu.md]
+    python -m benchmarks.nlu --default-only --seeds 3
+        # only refresh the default pipeline's record
+        # (goes on from the seeds recorded on these data)
 """
 
 from __future__ import annotations
@@ -184,16 +186,19 @@ DECISIONS = [
     "`benchmarks/validation/former_heldout.yml`: the held-out set until December 2026; about 45 "
     "training examples were added from its mistakes and it favoured the SVM, so it is a validation "
     "set now.",
-    "`tests/nlu/heldout_2026-12.yml`: the held-out set since December 2026, written by a writer who "
-    "saw only `domain.yml` and `content/`; no decision was taken on it. 212 of its 720 examples were "
-    "within two edits or 93 % alike of a training example and were dropped before any run.",
-    "`benchmarks/validation/topics_2026-12.yml`: written apart from the training data for the topics "
-    "added in December 2026 and their neighbours; the merge of three new intents into the answers "
-    "that already covered them, and which intents got more training examples, were decided on it.",
-    "`tests/nlu/heldout_2026-12_topics.yml`: held-out examples for those topics by another writer who "
-    "saw only the answers. Honest note: its scores were looked at twice while the topics were built "
-    "(macro-F1 of the whole held-out set 0.882, then 0.915), and the three merged intents had been "
-    "seen to score low on it before the validation set confirmed the overlap; no example was read.",
+    "`tests/nlu/heldout_2026-12.yml`: the held-out set since December 2026, written by a writer "
+    "who saw only `domain.yml` and `content/`; no decision was taken on it. 212 of its 720 "
+    "examples were within two edits or 93 % alike of a training example and were dropped before "
+    "any run.",
+    "`benchmarks/validation/topics_2026-12.yml`: written apart from the training data for the "
+    "topics added in December 2026 and their neighbours; the merge of three new intents into the "
+    "answers that already covered them, and which intents got more training examples, were "
+    "decided on it.",
+    "`tests/nlu/heldout_2026-12_topics.yml`: held-out examples for those topics by another writer "
+    "who saw only the answers. Honest note: its scores were looked at twice while the topics were "
+    "built (macro-F1 of the whole held-out set 0.882, then 0.915), and the three merged intents "
+    "had been seen to score low on it before the validation set confirmed the overlap; no example "
+    "was read.",
     "`nlp/crisis_dev*.yml` (not scored here): the safety layer's patterns and threshold.",
 ]
 
@@ -256,19 +261,22 @@ def report(
     lines = [
         "# NLU benchmark: intent classification",
         "",
-        f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu --folds {args.folds} --cv {args.cv} "
+        f"Run on {date.today().isoformat()} by `python -m benchmarks.nlu --folds {args.folds} "
+        f"--cv {args.cv} "
         f"--seeds {args.seeds}` in {minutes:.0f} minutes on this machine, commit {commit()}. "
         f"Training data: {n_train} examples, {n_intents} intents (`data/nlu/`). "
-        f"Held-out: {sizes['heldout']} examples (`tests/nlu/*.yml`), never used for training or a choice. "
+        f"Held-out: {sizes['heldout']} examples (`tests/nlu/*.yml`), never used for training or "
+        "a choice. "
         f"Validation: {sizes['plain']} plain, {sizes['hard']} hard (indirect, borderline) and "
-        f"{sizes['former_heldout']} former held-out examples (`benchmarks/validation/`), never used for "
-        "training either.",
+        f"{sizes['former_heldout']} former held-out examples (`benchmarks/validation/`), "
+        "never used for training either.",
         "",
         "## First: what a real question gets",
         "",
-        "The deployed model (`models/wlz.tar.gz`) and the deployed decision (`actions/search.py`: answer, "
-        "or ask back) on questions from public FAQ pages and forums (`tests/real_questions/`, each with "
-        "its source), and on the held-out sets (`benchmarks/real_questions.py`):",
+        "The deployed model (`models/wlz.tar.gz`) and the deployed decision (`actions/search.py`: "
+        "answer, or ask back) on questions from public FAQ pages and forums "
+        "(`tests/real_questions/`, each with its source), and on the held-out sets "
+        "(`benchmarks/real_questions.py`):",
         "",
         *(real_lines or ["(no trained model: run `make train` first)"]),
         "",
@@ -279,7 +287,8 @@ def report(
         *[f"- {line}" for line in DECISIONS],
         "",
         (
-            f"Rasa's default pipeline was trained with {len(seed_scores['heldout'])} seeds{reused}; its row "
+            f"Rasa's default pipeline was trained with {len(seed_scores['heldout'])} "
+            f"seeds{reused}; its row "
             f"shows the first seed, and its held-out macro-F1 over the seeds is "
             f"{mean_sd(seed_scores['heldout'])}."
             if default
@@ -329,7 +338,8 @@ def report(
         )
     lines += [
         "",
-        f"Target: held-out macro-F1 ≥ {TARGET_HELDOUT_F1} ({'met' if met_f1 else 'NOT met'}). {comparison}",
+        f"Target: held-out macro-F1 ≥ {TARGET_HELDOUT_F1} ({'met' if met_f1 else 'NOT met'}). "
+        f"{comparison}",
         "",
         "Weakest intents on the held-out set (our pipeline):",
         "",
@@ -408,7 +418,8 @@ def main() -> None:
             runs, record = recorded
             reused = (
                 f" (recorded on {record['date']} at commit {record['commit']} on the same data, "
-                f"`--default-only --seeds {record['seeds']}`; {len(runs)} of {record['seeds']} seeds "
+                f"`--default-only --seeds {record['seeds']}`; "
+                f"{len(runs)} of {record['seeds']} seeds "
                 "finished)"
             )
         print(f"{name}:", flush=True)
@@ -421,7 +432,8 @@ def main() -> None:
                 runs = recorded[0][: args.seeds] if recorded else []
                 if runs:
                     print(
-                        f"  seeds 1-{len(runs)} recorded on these data; going on from seed {len(runs) + 1}",
+                        f"  seeds 1-{len(runs)} recorded on these data; "
+                        f"going on from seed {len(runs) + 1}",
                         flush=True,
                     )
                 with tempfile.TemporaryDirectory() as tmp:

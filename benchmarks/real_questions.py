@@ -116,7 +116,8 @@ def table() -> tuple[list[str], dict[str, Shares]]:
     }
     results = {name: measure(pairs) for name, pairs in sets.items() if pairs}
     lines = [
-        "| set | questions | right first time | asked back, right topic among the buttons | wrong |",
+        "| set | questions | right first time | asked back, right topic among the buttons "
+        "| wrong |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [shares.row(name) for name, (shares, _) in results.items()]

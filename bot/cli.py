@@ -1,9 +1,10 @@
 """Maintenance commands for the service.
 
-  python -m bot.cli add-staff USERNAME --role adviseur|oco|beheerder [--name N] [--organisation NAME]
+  python -m bot.cli add-staff USERNAME --role adviseur|oco|beheerder
+        [--name N] [--organisation NAME]
         (password from the environment variable STAFF_PASSWORD, or asked for)
-  python -m bot.cli purge [--days N]        delete what is older than the retention period (daily cron)
-  python -m bot.cli erase WLZ-XXXX-XX       delete everything of one person, by reference number
+  python -m bot.cli purge [--days N]    delete what is older than the retention period (daily cron)
+  python -m bot.cli erase WLZ-XXXX-XX   delete everything of one person, by reference number
 
 purge and erase clean Rasa's tracker store (RASA_TRACKER_DB_URL) too, first; when it cannot
 be reached they stop with a message and exit code 2, and delete nothing. purge keeps the
@@ -108,9 +109,10 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
                     TrackerEvents(settings.rasa_tracker_db_url),
                 )
                 print(
-                    f"Verwijderd: {counted['conversations']} gesprekken, {counted['handoffs']} overdrachten, "
-                    f"{counted['tracker_events']} Rasa-gebeurtenissen. Bewaard met een open overdracht: "
-                    f"{counted['kept_open']}."
+                    f"Verwijderd: {counted['conversations']} gesprekken, "
+                    f"{counted['handoffs']} overdrachten, "
+                    f"{counted['tracker_events']} Rasa-gebeurtenissen. "
+                    f"Bewaard met een open overdracht: {counted['kept_open']}."
                 )
             else:
                 if not erase(session, args.reference, TrackerEvents(settings.rasa_tracker_db_url)):

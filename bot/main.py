@@ -420,7 +420,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     def record_user(
         request: Request, conversation_id: str, text: str
     ) -> tuple[str, int, bool, int | None]:
-        """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet); return the mode."""
+        """Store the message redacted (a persoonlijk-plan answer not at all: no consent yet);
+        return the mode."""
         redacted = redact(
             text
         )  # before taking a connection: SQLite has only one, others wait on it

@@ -36,7 +36,8 @@ class RasaClient:
     async def crisis(self, text: str) -> str | None:
         """The safety layer's reading of a message, without a dialogue turn: "crisis_medical" or
         None. For messages to an adviser during a live takeover, which skip the bot. None also
-        when Rasa's API is not configured or does not answer: the adviser still reads the message."""
+        when Rasa's API is not configured or does not answer: the adviser still reads the
+        message."""
         if not self._api_token:
             return None
         try:

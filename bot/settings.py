@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     # shared rate-limit counts for several web processes; empty: counted in this process
     redis_url: str = ""
     max_body_bytes: int = Field(64_000, ge=1024)
-    # sites that embed the widget (comma separated, e.g. https://www.zorgkantoor.nl); empty: same site only
+    # sites that embed the widget (comma separated, e.g. https://www.zorgkantoor.nl);
+    # empty: same site only
     widget_origins: str = ""
     # an adviser counts as present for live chat when seen this recently
     presence_seconds: int = Field(120, ge=10)

@@ -11,7 +11,8 @@ WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 
 
 def is_open(hours: Mapping[str, str | None], moment: datetime) -> bool:
-    """True within the hours for that weekday, in Dutch local time; a day without hours is closed."""
+    """True within the hours for that weekday, in Dutch local time; a day without hours is
+    closed."""
     local = moment.astimezone(LOCAL)
     span = hours.get(WEEKDAYS[local.weekday()])
     if not span or "-" not in span:

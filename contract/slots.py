@@ -1,4 +1,5 @@
-"""Slot names both runtimes must agree on: the actions clear them, the tracker store redacts them."""
+"""Slot names both runtimes must agree on: the actions clear them, the tracker store redacts
+them."""
 
 from __future__ import annotations
 

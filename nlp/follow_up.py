@@ -38,22 +38,26 @@ _WHEN = (
     r"als eerste|zelf|allemaal|verder|al|daarna|precies))*"
 )
 QUESTION = re.compile(
-    rf"\bwat (?:moet|moeten|kan|kunnen|zou|zouden|ga|gaan|kun){_WHO}{_WHEN} (?:doen|regelen|ondernemen|"
+    rf"\bwat (?:moet|moeten|kan|kunnen|zou|zouden|ga|gaan|kun){_WHO}{_WHEN} "
+    r"(?:doen|regelen|ondernemen|"
     r"aanvragen|doen\?)\b"
     rf"|\b(?:wat|hoe) (?:nu|dan|verder)\b|^\s*(?:en )?(?:nu|dan)\s*\?*\s*$"
     r"|\bhoe (?:gaat|moet|gaan|moeten)?(?: het| we| wij| ik)?(?: nu| dan)? ?verder\b"
     r"|\b(?:volgende|eerste|nieuwe) stap|\bwelke stap (?:komt|is nu|moet|nu|hierna|daarna)"
     # "waar moet ik beginnen", "waar begin ik"; not "waar moet ik dat doorgeven" (a where question)
-    r"|\bwaar (?:moet|kan|moeten|kunnen)(?: ik| we| wij)? (?:\w+ ){0,2}(?:beginnen|starten|aan beginnen)\b"
+    r"|\bwaar (?:moet|kan|moeten|kunnen)(?: ik| we| wij)? (?:\w+ ){0,2}"
+    r"(?:beginnen|starten|aan beginnen)\b"
     r"|\bwaar (?:begin|start|beginnen|starten)(?: ik| we| wij)?\b"
-    r"|\b(?:kan|moet|kunnen|moeten)(?: ik| we| wij)? (?:al |nu |alvast |verder |nog |zelf )*(?:ergens|iets) "
+    r"|\b(?:kan|moet|kunnen|moeten)(?: ik| we| wij)? (?:al |nu |alvast |verder |nog |zelf )*"
+    r"(?:ergens|iets) "
     r"(?:mee )?(?:beginnen|doen|regelen|starten)\b"
     r"|\bhoe (?:pak|pakken|pakt) (?:ik|we|wij|je|u) (?:dit|dat|het)(?: nu| dan)? aan\b"
     r"|\bwelke kant (?:moet|moeten)"
 )
 # words that show the question has a topic of its own: then the classifier decides
 OWN_TOPIC = re.compile(
-    r"\b(?:(?:als|wanneer|zodra) (?:het|ze|zij|hij|ik|je|we|wij|er|de|mijn|u|iemand)|bezwaar|klacht|betalen|kost|kosten|geld|pgb|wachtlijst|"
+    r"\b(?:(?:als|wanneer|zodra) (?:het|ze|zij|hij|ik|je|we|wij|er|de|mijn|u|iemand)|"
+    r"bezwaar|klacht|betalen|kost|kosten|geld|pgb|wachtlijst|"
     r"eigen bijdrage|verhuizen|overlijd\w*|afgewezen|nee zegt|nee zeggen)\b"
 )
 MAX_WORDS = 14

@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     for where in undated:
         print(f"zonder datum  {where}")
     print(
-        f"{len(old)} teksten langer dan {args.months} maanden niet gecontroleerd, {len(undated)} zonder gedateerde bron."
+        f"{len(old)} teksten langer dan {args.months} maanden niet gecontroleerd, "
+        f"{len(undated)} zonder gedateerde bron."
     )
     return 1 if old or undated else 0
 

@@ -180,7 +180,8 @@ def prepare_stack(
 def start_stack(
     ports: dict[str, int], work: Path, extra_env: dict[str, str] | None = None
 ) -> list[Service]:
-    """All three processes on other ports with a database in `work` (benchmarks); logs go there too."""
+    """All three processes on other ports with a database in `work` (benchmarks); logs go there
+    too."""
     started, env = prepare_stack(ports, work, extra_env)
     for service in started:
         service.start(env, log_dir=work)

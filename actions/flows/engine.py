@@ -431,7 +431,8 @@ def advance(state: Mapping[str, Any], turn: Turn, side_answer: SideAnswer | None
             new["index"] = previous
         return Outcome(messages, new)
 
-    # A clear answer wins over a topic: "Ja, thuis blijven" also looks like ask_care_at_home_allowed.
+    # A clear answer wins over a topic: "Ja, thuis blijven" also looks like
+    # ask_care_at_home_allowed.
     if question.kind == "info" and (
         turn.is_("next_step", _NEXT) or turn.intent in ("affirm", "skip")
     ):
@@ -685,7 +686,8 @@ def _shared_words_choice(question: Question, said: str, typed: str) -> str | Non
 
 
 def _core(title: str) -> str:
-    """A button title without its leading yes/no: "Nee, liever in een instelling" -> "liever in een instelling"."""
+    """A button title without its leading yes/no: "Nee, liever in een instelling" ->
+    "liever in een instelling"."""
     words = Turn(title).clean
     return re.sub(r"^(ja|nee)\b\s*", "", words)
 

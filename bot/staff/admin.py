@@ -112,7 +112,8 @@ def put_settings(body: SettingsIn, request: Request, staff: Staff = Depends(curr
             else:
                 row.value = value.strip()
             if old != value.strip():
-                # office settings hold no personal data: the audit keeps what was there and what came
+                # office settings hold no personal data: the audit keeps what was there and
+                # what came
                 changes.append(f"{key}: {old!r} -> {value.strip()!r}")
         audit(session, staff, "instellingen", detail="; ".join(sorted(changes)) or "geen wijziging")
         session.commit()

@@ -1,4 +1,5 @@
-"""Staff API: sign in, review handoffs, change status, notes, reveal contact details, take over live.
+"""Staff API: sign in, review handoffs, change status, notes, reveal contact details, take over
+live.
 
 Advisers of the zorgkantoor see every handoff; an OCO partner sees only the
 handoffs to their organisation; a beheerder manages users and organisations.
@@ -188,7 +189,8 @@ def visible(staff: Staff):
 
 
 def shared_messages(handoff: Handoff):
-    """The transcript the citizen agreed to share: up to consent, plus this handoff's own live chat."""
+    """The transcript the citizen agreed to share: up to consent, plus this handoff's own live
+    chat."""
     if handoff.transcript_until is not None:
         before = (Message.id <= handoff.transcript_until) & Message.handoff_id.is_(None)
     else:  # handoffs made before the cut was recorded

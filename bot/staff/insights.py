@@ -158,8 +158,9 @@ def weekly_figures(
     messages: list[tuple[datetime, str | None, list | None]],
     handoffs: list[tuple[datetime, str, dict]],
 ) -> list[dict]:
-    """Counts per ISO week: questions, topics, fallback rate, flow signals, handoffs and their reasons,
-    and contacts about a crisis per category (counts only, nothing that identifies anyone)."""
+    """Counts per ISO week: questions, topics, fallback rate, flow signals, handoffs and their
+    reasons, and contacts about a crisis per category (counts only, nothing that identifies
+    anyone)."""
     weeks: dict[str, dict] = defaultdict(
         lambda: {
             "messages": 0,

@@ -44,7 +44,8 @@ class Message(Base):
     text_redacted: Mapped[str] = mapped_column(Text)
     # learning loop: an adviser marks a user message as misunderstood and names the right topic
     corrected_intent: Mapped[str | None] = mapped_column(String(60))
-    # what the bot made of a user message (an intent, "flow:<name>"), and flow signals: for weekly figures
+    # what the bot made of a user message (an intent, "flow:<name>"), and flow signals:
+    # for weekly figures
     topic: Mapped[str | None] = mapped_column(String(60))
     signals: Mapped[list[str] | None] = mapped_column(JSON)
     # said in a live chat after a handoff: part of that handoff only

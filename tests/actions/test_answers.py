@@ -536,7 +536,8 @@ def test_a_budget_holder_for_a_relative_is_asked_what_about_not_sent_into_the_pg
 
 
 def answer_turn(message: dict, *turns: list[str], slots: dict | None = None):
-    """Run action_answer after earlier turns (what the bot said in each); its messages and events."""
+    """Run action_answer after earlier turns (what the bot said in each); its messages and
+    events."""
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 

@@ -32,9 +32,12 @@ def screenshot(page, name: str) -> None:
 def axe_violations(page) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations on the page, by axe-core."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+    result = page.evaluate(
+        """async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: """
+        """['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-    }""")
+    }"""
+    )
     return [v for v in result if v["impact"] in ("serious", "critical")]

@@ -1,4 +1,5 @@
-"""Both screens in a real browser: a citizen asks for a person, an adviser takes over and hands back."""
+"""Both screens in a real browser: a citizen asks for a person, an adviser takes over and hands
+back."""
 
 from __future__ import annotations
 

@@ -106,7 +106,10 @@ def test_a_message_inside_a_form_does_what_it_should(rasa, dialogue) -> None:
         tracker = client.get(f"/conversations/{sender}/tracker", params={"token": token})
         assert tracker.status_code == 200, tracker.text
         seen = observe(tracker.json())
-        where = f"[now: {seen['loop']}, {seen['flow']}, {seen['phase']}, asks {seen['asks']}, first action {seen['action']}]"
+        where = (
+            f"[now: {seen['loop']}, {seen['flow']}, {seen['phase']}, asks {seen['asks']}, "
+            f"first action {seen['action']}]"
+        )
         problems += [
             f"turn {number} ({turn['user']!r}): {p} {where}" for p in check(turn["expect"], seen)
         ]

@@ -1,4 +1,5 @@
-"""What the running stack writes to its logs: no personal data (brief: "No personal data in logs")."""
+"""What the running stack writes to its logs: no personal data (brief: "No personal data in
+logs")."""
 
 from __future__ import annotations
 

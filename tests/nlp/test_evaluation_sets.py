@@ -1,4 +1,5 @@
-"""The held-out and validation sets stay apart from the training data, or their scores mean nothing."""
+"""The held-out and validation sets stay apart from the training data, or their scores mean
+nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Short follow-ups that name no topic (nlp/follow_up.py), with phrasings written for these tests."""
+"""Short follow-ups that name no topic (nlp/follow_up.py), with phrasings written for these
+tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Fixtures: a database per test, on SQLite and (where reachable) PostgreSQL; Redis where reachable."""
+"""Fixtures: a database per test, on SQLite and (where reachable) PostgreSQL; Redis where
+reachable."""
 
 from __future__ import annotations
 

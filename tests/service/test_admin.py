@@ -1,4 +1,5 @@
-"""Beheer and the learning loop: editable settings, accounts, the OCO directory, corrections, figures."""
+"""Beheer and the learning loop: editable settings, accounts, the OCO directory, corrections,
+figures."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Hostile and broken input on every public endpoint: a clear Dutch 4xx or a sensible reply, never a 5xx,
-and nothing stored unredacted."""
+"""Hostile and broken input on every public endpoint: a clear Dutch 4xx or a sensible reply,
+never a 5xx, and nothing stored unredacted."""
 
 from __future__ import annotations
 

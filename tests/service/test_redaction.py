@@ -144,7 +144,8 @@ def test_a_postcode_is_hidden_but_no_everyday_word_after_a_year() -> None:
             "mijn moeder woont op de Dorpsstraat in Utrecht",
             "mijn moeder woont op de Dorpsstraat in Utrecht",
         ),
-        # December 2026: records, lower-case names, numbers near "bsn", addresses without a street word
+        # December 2026: records, lower-case names, numbers near "bsn", addresses without a
+        # street word
         ("haar cliëntnummer bij Vivium is 30094", "haar cliëntnummer bij Vivium is [DOSSIER]"),
         ("patiëntnr. 5567123 van het Rijnstate", "patiëntnr. [DOSSIER] van het Rijnstate"),
         ("ik heb uw brief met dossier 2026-WLZ-00871", "ik heb uw brief met dossier [DOSSIER]"),

@@ -186,7 +186,8 @@ def test_sign_in_is_limited_per_address_and_overall_before_any_password_check(
 
 
 def test_parallel_failures_are_all_counted(database_url: str) -> None:
-    """The failure counter is one UPDATE, not read-modify-write: parallel tries cannot lose counts."""
+    """The failure counter is one UPDATE, not read-modify-write: parallel tries cannot lose
+    counts."""
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.staff.auth import LoginFailed, login
@@ -315,8 +316,8 @@ def test_an_abandoned_takeover_goes_back_to_the_bot(app_client: TestClient) -> N
     ).json()
     assert reply["mode"] == "bot"
     assert [m["text"] for m in reply["messages"]] == [
-        "De medewerker is niet meer in het gesprek. De digitale assistent helpt u weer. Wilt u toch een mens "
-        "spreken? Vraag dan opnieuw om een medewerker.",
+        "De medewerker is niet meer in het gesprek. De digitale assistent helpt u weer. "
+        "Wilt u toch een mens spreken? Vraag dan opnieuw om een medewerker.",
         "Dag! Waar kan ik u mee helpen?",
     ]
     with sessions(app_client) as session:

@@ -295,7 +295,8 @@ def test_the_stream_needs_a_fresh_ticket_and_replays_what_a_new_one_missed(serve
     for bad in (
         f"{base}/api/chat/events",
         f"{base}/api/chat/events?ticket=abc.123.def",
-        f"{base}/api/chat/events?ticket={app.state.tickets.issue(conversation, now=time.time() - 120)}",
+        f"{base}/api/chat/events?ticket="
+        f"{app.state.tickets.issue(conversation, now=time.time() - 120)}",
     ):
         refused = httpx.get(bad, timeout=5)
         assert refused.status_code == 401 and refused.json()["detail"] == (
