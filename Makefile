@@ -6,6 +6,7 @@ SHELL := /bin/bash
 RASA_ENV := .venv/rasa
 WEB_ENV  := .venv/web
 SPACY_PIPELINE := build/nl_wlz
+LEXICON := build/dutch_words.sqlite
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -27,7 +28,7 @@ run: setup train
 test: setup train
 	bash scripts/test.sh
 
-setup: $(RASA_ENV)/.installed $(WEB_ENV)/.installed $(SPACY_PIPELINE)/.built browser
+setup: $(RASA_ENV)/.installed $(WEB_ENV)/.installed $(SPACY_PIPELINE)/.built $(LEXICON) browser
 
 # Browser tests drive Debian's Chromium (browser downloads are not possible here)
 # and inject axe-core from npm. Without root, the browser tests skip with a note.
@@ -42,12 +43,13 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Rasa 3.6 needs Python 3.10; the web service runs on 3.11. The redactor reads the name lists
-# of `deduce` (data only, --no-deps: its code wants a `regex` neither environment can have).
+# of `deduce` and the Dutch word frequencies of `wordfreq` (data only, --no-deps: their code
+# wants a newer `regex` than Rasa 3.6 allows).
 $(RASA_ENV)/.installed: pyproject.toml requirements/rasa.lock
 	@py=$$(scripts/find_python.sh 3.10) && rm -rf $(RASA_ENV) && $$py -m venv $(RASA_ENV)
 	$(RASA_ENV)/bin/pip install -q --upgrade "pip<24.1"
 	$(RASA_ENV)/bin/pip install -q -c requirements/rasa.lock -e '.[rasa,rasa-test]'
-	$(RASA_ENV)/bin/pip install -q --no-deps -c requirements/rasa.lock deduce
+	$(RASA_ENV)/bin/pip install -q --no-deps -c requirements/rasa.lock deduce wordfreq
 	touch $@
 
 $(WEB_ENV)/.installed: pyproject.toml requirements/web.lock
@@ -63,6 +65,10 @@ $(SPACY_PIPELINE)/.built: $(RASA_ENV)/.installed $(PIPELINE_INPUTS)
 # Rasa itself skips training when the fingerprint of config, domain and data is unchanged.
 # The intent classifier trains deterministically (no TensorFlow); a fixed hash seed keeps
 # anything in Rasa that iterates over a set in the same order from run to run.
+# The redactor's Dutch word list (bot/lexicon.py), in SQLite so no process holds it in memory.
+$(LEXICON): $(RASA_ENV)/.installed bot/lexicon.py $(shell find data/nlu content -name '*.yml' 2>/dev/null)
+	$(RASA_ENV)/bin/python -m bot.lexicon $@
+
 train: $(RASA_ENV)/.installed $(SPACY_PIPELINE)/.built
 	PYTHONHASHSEED=0 $(RASA_ENV)/bin/rasa train --fixed-model-name wlz --out models --num-threads 2 --quiet
 

@@ -22,6 +22,8 @@ import spacy
 import yaml
 from spacy.matcher import Matcher
 
+from bot.lexicon import lexicon
+
 log = logging.getLogger(__name__)
 
 MONTHS = [
@@ -105,10 +107,54 @@ RELATIVE_WORDS = {
     "kleinkind",
     "echtgenoot",
     "echtgenote",
+    "zusje",
+    "broertje",
+    "zoontje",
+    "dochtertje",
+    "stiefmoeder",
+    "stiefvader",
     "heet",
     "mn",
     "m'n",
 }
+# after "<someone> heet" or "naam is" the next word is the name, even a word or a stop word
+# ("mijn vader heet ben", "mijn naam is wil"), except these
+NOT_NAMES_AFTER_HEET = {
+    "u",
+    "je",
+    "jullie",
+    "hem",
+    "haar",
+    "niet",
+    "eigenlijk",
+    "officieel",
+    "voluit",
+    "ook",
+    "nu",
+    "dus",
+    "gewoon",
+    "toch",
+    "wel",
+    "echt",
+    "zo",
+    "het",
+    "de",
+    "een",
+    "van",
+    "voor",
+    "in",
+    "met",
+    "anders",
+    "hetzelfde",
+    "dat",
+    "die",
+    "als",
+    "nog",
+    "al",
+    "bij",
+    "op",
+}
+HEET_SUBJECTS = {"ik", "ze", "zij", "hij", *RELATIVES, *RELATIVE_WORDS} - {"heet", "mn", "m'n"}
 # closings of a message: what follows is the writer's name ("Met vriendelijke groet, Karin Smit")
 CLOSING = re.compile(
     r"\b(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|groet(?:jes|en)?|"
@@ -136,7 +182,8 @@ CLOSING_NOT_NAMES = {
 
 
 def _closing_names_someone(words: str) -> bool:
-    """What follows a closing holds a name: a capitalised word, or a listed first name or surname."""
+    """What follows a closing holds a name: a capitalised word, a listed first name or surname,
+    or a word no Dutch word list knows."""
     parts = words.split()
     if not parts or parts[0].lower() in CLOSING_NOT_NAMES:
         return False
@@ -147,6 +194,7 @@ def _closing_names_someone(words: str) -> bool:
         or w.strip(".").title() in lists.first
         or w.strip(".").title() in lists.surnames
         or re.fullmatch(r"(?:[a-z]\.)+", w)
+        or _unknown_word(w.lower())
         for w in parts
         if w.lower() not in PARTICLES
     )
@@ -294,7 +342,8 @@ BIRTH_CUE = re.compile(
 RECENT_YEAR = date.today().year - 2
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-# a separator between digit groups: a space, a dot or a dash, with spaces around it ("06 - 12345678")
+# a separator between digit groups: a space, a dot or a dash, with spaces around it
+# ("06 - 12345678")
 _SEP = r"(?:\s*[.-]\s*|\s)?"
 PHONE = re.compile(
     rf"(?<![\w+])(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)"
@@ -307,7 +356,10 @@ IBAN = re.compile(
 DUTCH_IBAN = re.compile(r"\bNL[\s.-]?\d{2}[\s.-]?[A-Z]{4}(?:[\s.-]?\d){9,11}\b", re.IGNORECASE)
 # postcode plus house number; the letters may not be an everyday word ("2023 al 5 jaar")
 COMMON_PAIRS = "al|en|of|is|te|in|op|ik|je|we|ze|na|om|nu|ja|de|er|at|an|el|he|hé|ok|zo|nl"
-HOUSE_NUMBER = r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b|\s(?:bis|hs|huis|rood|zw|bg|boven|beneden)\b|\s?[a-zA-Z]\b)?"
+HOUSE_NUMBER = (
+    r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b"
+    r"|\s(?:bis|hs|huis|rood|zw|bg|boven|beneden)\b|\s?[a-zA-Z]\b)?"
+)
 POSTCODE_HOUSE = re.compile(
     rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*[,/-]?\s*"
     rf"(?:en\s+)?(?:(?:huisnummer|huisnr|hnr|nummer|nr)\.?:?\s*)?{HOUSE_NUMBER}"
@@ -353,7 +405,8 @@ COMPACT_DATE = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
 # not after "per", "sinds", "vanaf", "tot": that is when a rule changed, not someone's birthday
 WORD_DATE = re.compile(
-    rf"(?<!\bper )(?<!\bsinds )(?<!\bvanaf )(?<!\btot )\b(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?\s+(?:(?:19|20)?\d{{2}}|'\d{{2}})\b",
+    rf"(?<!\bper )(?<!\bsinds )(?<!\bvanaf )(?<!\btot )\b(?:0?[1-9]|[12]\d|3[01])\s+"
+    rf"(?:{_MONTHS})\.?\s+(?:(?:19|20)?\d{{2}}|'\d{{2}})\b",
     re.IGNORECASE,
 )
 # a month and a year long ago is a birth month ("maart 1945"); "in maart 2025" is just when
@@ -378,7 +431,10 @@ RECORD_WORD = (
     r"dossier|kenmerk|referentie|ciz-aanvraag|onder\s+nummer|nummer|nr\.?|polsbandje|epd"
 )
 # the number or code itself: "30094", "2026-WLZ-00871", "CIZ/2026/55120", "cl-00912", "558.210.07"
-RECORD_VALUE = r"(?:[A-Z]{1,4}[/-])*\d(?:[\d./-]|\s(?=\d)){2,}\d(?:[/-][A-Z0-9]+)*|(?:[A-Z]{1,4}[/-])+\d{3,}(?:[/-][A-Z0-9]+)*"
+RECORD_VALUE = (
+    r"(?:[A-Z]{1,4}[/-])*\d(?:[\d./-]|\s(?=\d)){2,}\d(?:[/-][A-Z0-9]+)*"
+    r"|(?:[A-Z]{1,4}[/-])+\d{3,}(?:[/-][A-Z0-9]+)*"
+)
 # numbers of an organisation, not of a person's record: "KvK-nummer", "AGB-code", "btw-nummer"
 ORGANISATION_ID = re.compile(r"\b(?:kvk|agb|btw|kamer\s+van\s+koophandel)", re.IGNORECASE)
 RECORD = re.compile(
@@ -449,6 +505,82 @@ def name_lists() -> NameLists:
     )
 
 
+# A lower-case word at most this common in Dutch (Zipf scale: 3 is once per million words) is
+# no everyday word; after a relative or a greeting it is read as a name ("mijn broer hüseyin")
+RARE_ZIPF = 2.5
+# after a relative even a more common word is a name when it is no Dutch word form ("opa cor")
+UNCOMMON_ZIPF = 4.0
+# a word made of two words at least this common is a compound ("budgethouderschap"), no name
+COMPOUND_ZIPF = 3.0
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away."""
+    letters = "abcdefghijklmnopqrstuvwxyzëéèïöüç"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in letters),
+        *(a + c + b for a, b in splits for c in letters),
+    }
+
+
+def _dutch_word(word: str) -> bool:
+    """A Dutch word form, or a word more common than a rare name."""
+    words = lexicon()
+    found = words.lookup(word) if words is not None else None
+    return found is not None and (found[1] or found[0] > RARE_ZIPF)
+
+
+def _uncommon_word(word: str) -> bool:
+    """After a relative: a word wordfreq counts, but less often than everyday words, that is no
+    Dutch word form ("mijn oma wong", "opa cor"; not "mijn oma kan"), or an unknown word."""
+    words = lexicon()
+    found = words.lookup(word) if words is not None and word.isalpha() else None
+    if word in ABBREVIATIONS:
+        return False
+    if (
+        len(word) > 2
+        and found is not None
+        and not found[1]
+        and RARE_ZIPF < found[0] < UNCOMMON_ZIPF
+    ):
+        return True
+    return _unknown_word(word)
+
+
+def _unknown_word(word: str) -> bool:
+    """A lower-case word that is no Dutch word form, only a rare one, no typo of a known word
+    and no compound of two: "gosia", "hüseyin", "kartodikromo", but not "dementeert", "moedr",
+    "verpleeghuizn" or "thuiszorgmedewerker"."""
+    words = lexicon()
+    if words is None or len(word) < 3 or not word.isalpha():
+        return False
+    if _dutch_word(word):
+        return False
+    near = _one_edit(word)
+    if words.any_common(near):
+        return False
+    # a long word one edit from a rarer word is a typo too, unless that word is a name as well
+    # ("wiktoria", "viktoria"); short words are typos of common words only ("kasia", "kassa")
+    lists = name_lists()
+    if len(word) >= 8 and any(
+        w.title() not in lists.first and w.title() not in lists.surnames
+        for w in words.known(near, RARE_ZIPF)
+    ):
+        return False
+    # a long word of two words is a compound ("thuiszorgmedewerker"); short ones are not
+    # ("semhar" is no "sem" + "har")
+    return len(word) < 8 or not any(
+        words.known([word[i:]], COMPOUND_ZIPF)
+        and words.known(
+            [word[:i], word[: i - 1]] if word[i - 1] in "se" else [word[:i]], COMPOUND_ZIPF
+        )
+        for i in range(3, len(word) - 2)
+    )
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -482,6 +614,16 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
                     lower + [{"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}],
                 ],
             )  # "naam: karin smit"
+    # "mijn vader heet ben", "mijn naam is wil de boer": lower case, even a word
+    after_heet = [
+        {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES_AFTER_HEET)}}
+    ]
+    surname = [{"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"}, {"IS_ALPHA": True, "IS_LOWER": True}]
+    for label, trigger in (
+        ("NAAM_LC_wie_heet", [{"LOWER": {"IN": sorted(HEET_SUBJECTS)}}, {"LOWER": "heet"}]),
+        ("NAAM_LC_naam_is", [{"LOWER": "naam"}, {"LOWER": "is"}]),
+    ):
+        matcher.add(label, [trigger + after_heet, trigger + after_heet + surname])
     # "mijn moeder Jannie de Vries woont": a capitalised name right after a relative
     for trigger in RELATIVE_NAME:
         pattern = [{"LOWER": word} for word in trigger] + [
@@ -591,7 +733,8 @@ NOT_IN_STREET = {
 
 def _record_number(text: str, match: re.Match) -> bool:
     """A record number, not a service number, a phone number, an organisation's id, an amount
-    ("het kost 2500 euro") or a year; after the bare word "nummer" at least five digits or a code."""
+    ("het kost 2500 euro") or a year; after the bare word "nummer" at least five digits or a
+    code."""
     value = match.group(1)
     if (
         SERVICE_NUMBER.match(value)
@@ -655,7 +798,7 @@ def _token_spans(text: str) -> list[Span]:
         nlp, matcher = _nlp()
         doc = nlp.make_doc(text)
         matches = matcher(doc)
-    spans = _listed_names(doc)
+    spans = _listed_names(doc) + _introduced_names(doc)
     words = [t for t in doc if t.is_alpha and len(t) > 2]
     title_case = len(words) >= 4 and sum(t.is_title for t in words) >= 0.7 * len(words)
     for match_id, start, end in matches:
@@ -664,7 +807,8 @@ def _token_spans(text: str) -> list[Span]:
         trigger_length = len(label.split("_")) - (2 if label.startswith("NAAM_LC_") else 1)
         first = doc[start + trigger_length]
         if label.startswith("NAAMEND_") and end < len(doc) and not doc[end].is_punct:
-            continue  # "ik ben gisteren gevallen en ...": only a pair that ends the clause is a name
+            # "ik ben gisteren gevallen en ...": only a pair that ends the clause is a name
+            continue
         if end - start - trigger_length == 1 and first.lower_.endswith(NOT_NAME_ENDINGS):
             continue  # "ik ben Marokkaans"
         if title_case and label.startswith("NAAM_mijn_") and not _listed(first):
@@ -826,7 +970,30 @@ NOT_SURNAMES = {
     "verdieping",
     "lift",
 }
-NAME_SAYINGS = re.compile(r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b", re.IGNORECASE)
+NAME_SAYINGS = re.compile(
+    r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b|\bboven\s+jan\b|\bmagere\s+hein\b",
+    re.IGNORECASE,
+)
+# after particles these are no surname: "bas in een bandje" (but "van der meer" is one)
+NO_SURNAMES = {"een", "het", "de", "die", "dat", "deze", "dit", "er", "hier", "daar", "zo"}
+# abbreviations people type after a relative: "moeder geb 3-4-1940" names nobody
+ABBREVIATIONS = {
+    "geb",
+    "ivm",
+    "mbt",
+    "zsm",
+    "evt",
+    "ipv",
+    "nav",
+    "tav",
+    "bijv",
+    "dwz",
+    "aub",
+    "svp",
+}
+# a first name typed in lower case after these is a word or a place: "met een rietje", "geen
+# joy", "woont in ans", "naar lisse" (after a relative it is still a name: "naar oma anna")
+NOT_BEFORE_LOWER_NAMES = {"een", "geen", "in", "naar", "uit"}
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
 
 
@@ -873,24 +1040,120 @@ def _wordlike(token) -> bool:
 
 def _lower_surname(doc, index: int, lists: NameLists) -> bool:
     """A surname typed in lower case after a title and its particles: "mevrouw van den berg",
-    "dhr. van leeuwen)", but not "een mevrouw in een verpleeghuis" or "meneer van de receptie zei"."""
+    "dhr. van leeuwen)", but not "een mevrouw in een verpleeghuis" or "meneer van de receptie
+    zei"."""
     end = index
-    while end < len(doc) and doc[end].lower_ in ("van", "de", "der", "den", "ter", "ten", "'t"):
+    while end < len(doc) and doc[end].lower_ in (
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "'t",
+        "el",
+    ):
         end += 1
-    if end == index or end >= len(doc) or not doc[end].is_alpha:
+    if end == index or end >= len(doc) or not _wordlike(doc[end]):  # "van wijk-smit"
         return False
     word = doc[end]
     ends = end + 1 >= len(doc) or doc[end + 1].is_punct
     if word.text.title() in lists.surnames or (ends and word.lower_ not in lists.common):
         return True
     # "mevrouw van leeuwen via het pgb": the surname list holds few names with particles; after
-    # a title and particles any word is one, but a place in an organisation ("meneer van de receptie")
+    # a title and particles any word is one, but a place in an organisation ("meneer van de
+    # receptie")
     return (
         word.is_lower
         and word.lower_ not in _nlp()[0].Defaults.stop_words
         and not ORGANISATION.fullmatch(word.text)
         and word.lower_ not in NOT_SURNAMES
     )
+
+
+GREETINGS = {
+    "hoi",
+    "hallo",
+    "hai",
+    "hey",
+    "hee",
+    "goedemorgen",
+    "goedemiddag",
+    "goedenavond",
+    "dag",
+}
+
+
+def _greeted(doc, index: int) -> bool:
+    """The word after "hallo met", "dit is" or "namens": where a writer names themself or the
+    person they write for."""
+    words = [t.lower_ for t in doc[max(0, index - 3) : index] if not t.is_punct]
+    return (
+        bool(words)
+        and (
+            words[-1] == "namens"
+            or index == 1
+            and words == ["met"]  # "met kartosen, ik bel voor ..."
+            or words[-2:] == ["dit", "is"]
+            or len(words) >= 2
+            and words[-1] == "met"
+            and words[-2] in GREETINGS
+        )
+    )
+
+
+def _could_be_name(token) -> bool:
+    """A lower-case word that is a listed name, or no Dutch word form: not "gisteren"."""
+    lists = name_lists()
+    if token.text.title() in lists.first or token.text.title() in lists.surnames:
+        return True
+    words = lexicon()
+    found = words.lookup(token.lower_) if words is not None else None
+    return found is None or not found[1]
+
+
+def _introduced_names(doc) -> list[Span]:
+    """A writer who starts with who someone is: "yonas is mijn zoon van 12", "cor bos is mijn
+    vader, ...", "sharlon hier, ...". Only at the start of the message or after a full stop, only
+    lower-case words, and "is mijn <relative>" must end there ("gisteren is mijn vader gevallen"
+    is no name)."""
+    stop_words = _nlp()[0].Defaults.stop_words
+    spans = []
+    for index, token in enumerate(doc):
+        after = doc[index + 1 : index + 4]
+        introduced = (
+            token.lower_ == "is"
+            and len(after) >= 2
+            and after[0].lower_ in ("mijn", "m'n", "onze")
+            and after[1].lower_ in RELATIVE_WORDS | {"collega"}
+            and (len(after) == 2 or after[2].is_punct or after[2].lower_ in ("van", "en", "die"))
+        ) or (token.lower_ == "hier" and (index + 1 == len(doc) or doc[index + 1].is_punct))
+        if not introduced:
+            continue
+        start = index
+        while start > 0 and index - start < 4 and not doc[start - 1].is_punct:
+            start -= 1
+        if start > 0 and doc[start - 1].text not in ".!?":
+            continue
+        words = doc[start:index]
+        if (
+            len(words) >= 1
+            and words[0].lower_ not in PARTICLES
+            and words[0].lower_ not in GREETINGS
+            and all(
+                t.is_lower
+                and _wordlike(t)
+                and (
+                    t.lower_ in PARTICLES
+                    or t.lower_ not in stop_words
+                    and t.lower_ not in NOT_NAMES
+                    and _could_be_name(t)
+                )
+                for t in words
+            )
+        ):
+            spans.append(Span(words[0].idx, words[-1].idx + len(words[-1]), "NAAM"))
+    return spans
 
 
 def _listed_names(doc) -> list[Span]:
@@ -927,16 +1190,26 @@ def _listed_names(doc) -> list[Span]:
                 and token.text.title() in lists.surnames
                 and token.lower_ not in stop_words
             )
-            and before not in PLACE_BEFORE
-        )  # "zorgcentrum margriet", "de linde"
+            and before not in PLACE_BEFORE  # "zorgcentrum margriet", "de linde"
+            and before not in NOT_BEFORE_LOWER_NAMES
+        )
         # right after a relative or "heet" a listed first name is one, also where it is a word too
         # ("mijn zus roos", "tante jet", "schoonzoon mo"); not a stop word ("mijn man wil")
         if (
-            before in RELATIVE_WORDS
+            (before in RELATIVE_WORDS or before == "ben" or _greeted(doc, index))
             and token.is_lower
             and wordlike
             and len(token) > 1
-            and token.text.title() in lists.first
+            and (
+                before in RELATIVE_WORDS
+                and (token.text.title() in lists.first or _uncommon_word(token.lower_))
+                or _unknown_word(token.lower_)
+                or before == "ben"  # "ik ben riet, 78 jaar": the clause ends after it
+                and doc[index - 2].lower_ == "ik"
+                and index + 1 < len(doc)
+                and doc[index + 1].text in ",."
+                and _could_be_name(token)
+            )
             and token.lower_ not in stop_words
             and token.lower_ not in NOT_NAMES
         ):
@@ -986,7 +1259,8 @@ def _listed_names(doc) -> list[Span]:
             and token.lower_ not in PARTICLES
             and token.text.title() not in lists.first
         )
-        # a first name that is also a word ("roos") takes only a listed surname after it ("roos belt")
+        # a first name that is also a word ("roos") takes only a listed surname after it
+        # ("roos belt")
         word_name = token.lower_ in lists.common or token.lower_ in WORDS_NOT_NAMES
         while end < len(doc):  # the rest of the name: particles, capitalised words, listed surnames
             following = doc[end]
@@ -995,7 +1269,11 @@ def _listed_names(doc) -> list[Span]:
                 following.lower_ in PARTICLES
                 and not surname_done
                 and any(
-                    t.is_title or (lower and t.is_alpha and t.lower_ not in PARTICLES)
+                    t.is_title
+                    or lower
+                    and t.is_alpha
+                    and t.lower_ not in PARTICLES
+                    and t.lower_ not in NO_SURNAMES  # "bas in een bandje"
                     for t in doc[end + 1 : end + 4]
                 )
             ):
@@ -1008,6 +1286,7 @@ def _listed_names(doc) -> list[Span]:
                 and following.is_alpha
                 and not surname_done
                 and following.lower_ not in POSSESSIVES
+                and following.lower_ not in NO_SURNAMES
             ):  # "de iris van zijn oog"
                 end += 1
                 surname_done = True
@@ -1027,7 +1306,12 @@ def _listed_names(doc) -> list[Span]:
                 and following.lower_ not in WORDS_NOT_NAMES
                 and following.lower_ not in stop_words
                 and following.lower_ not in NOT_NAMES
-                and (surname or following.lower_ not in lists.common and not word_name)
+                and (
+                    surname
+                    or following.lower_ not in lists.common
+                    and not word_name
+                    and not _dutch_word(following.lower_)  # "mijn man gerrit woont"
+                )
             ):
                 end += 1  # "agnieszka kowalska": a lower-case surname after a lower-case first name
                 surname_done = True

@@ -5,10 +5,10 @@ install; one without the redactor's word lists hides fewer names than the tests 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = ["Dockerfile.rasa", "Dockerfile.web"]
