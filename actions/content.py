@@ -20,9 +20,8 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from contract.hours import WEEKDAYS, is_open
+from contract.paths import content_dir
 from nlp.vocabulary import canonical, fold
-
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
 @dataclass(frozen=True)
@@ -114,8 +113,8 @@ def _placeholders(text: str) -> set[str]:
 
 
 class Content:
-    def __init__(self, directory: Path = CONTENT_DIR) -> None:
-        self.directory = directory
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or content_dir()
         self.answers: list[dict[str, Any]] = self._load("answers.yml").get("answers", [])
         self.terms: list[dict[str, Any]] = self._load("glossary.yml").get("terms", [])
         self.dialogue: dict[str, Any] = self._load("dialogue.yml")

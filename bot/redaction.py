@@ -23,6 +23,7 @@ import yaml
 from spacy.matcher import Matcher
 
 from bot.lexicon import lexicon
+from contract.paths import content_dir
 
 log = logging.getLogger(__name__)
 
@@ -1003,7 +1004,7 @@ HYPHEN_PARTICLES = tuple(f"-{p}" for p in ("de", "van", "der", "den", "ter", "te
 @lru_cache(maxsize=1)
 def care_providers() -> re.Pattern | None:
     """The names in content/care_providers.yml, as one case-insensitive pattern."""
-    path = Path(__file__).resolve().parent.parent / "content" / "care_providers.yml"
+    path = content_dir() / "care_providers.yml"
     try:
         names = yaml.safe_load(path.read_text(encoding="utf-8")).get("aanbieders") or []
     except (OSError, yaml.YAMLError, AttributeError):

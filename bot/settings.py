@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contract.paths import content_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,7 +25,7 @@ class Settings(BaseSettings):
     # Rasa's HTTP API token (rasa run --enable-api --auth-token): the safety layer reads messages
     # to an adviser during a live takeover through it; empty: those are not checked
     rasa_api_token: str = ""
-    content_dir: Path = ROOT / "content"
+    content_dir: Path = Field(default_factory=content_dir)  # CONTENT_DIR, as in every process
     max_message_length: int = Field(2000, ge=1)
     # the address citizens use; links to a printable plan start with it
     public_url: str = "http://127.0.0.1:8000"

@@ -353,3 +353,22 @@ def test_the_dutch_word_list_is_built() -> None:
 )
 def test_rare_names_after_relatives_greetings_and_closings(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+def test_a_zorgkantoor_s_own_care_providers_list_is_read_from_content_dir(
+    tmp_path, monkeypatch
+) -> None:
+    """CONTENT_DIR moves the content for every process, the redactor's list included."""
+    from bot.redaction import care_providers
+
+    waiting = "we staan op de wachtlijst bij Anton"
+    assert redact(waiting) == "we staan op de wachtlijst bij [NAAM]"  # a first name
+    (tmp_path / "care_providers.yml").write_text("aanbieders: [Anton]\n", encoding="utf-8")
+    monkeypatch.setenv("CONTENT_DIR", str(tmp_path))
+    care_providers.cache_clear()
+    try:
+        assert redact(waiting) == waiting  # this zorgkantoor's care provider
+        assert redact("mijn zoon Anton helpt") == "mijn zoon [NAAM] helpt"
+    finally:
+        monkeypatch.delenv("CONTENT_DIR")
+        care_providers.cache_clear()
