@@ -315,7 +315,7 @@ NOT_NAME_ENDINGS = (
 # service numbers of organisations are no personal data ("0800-2000", "0900-1234567"); 088 is
 # the range for companies and agencies ("CIZ: 088 789 10 00"), checked in _organisation_number
 SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)")
-COMPANY_NUMBER = re.compile(r"^\(?0\)?\s*88")
+COMPANY_NUMBER = re.compile(r"^(?:(?:\+31|0031)\s*)?\(?0?\)?\s*88")
 MOBILE = re.compile(r"^(?:\(?0\)?\s*6|\+31\s*(?:\(0\))?\s*6|0031\s*6)")
 # a number right after an organisation is that organisation's ("de SVB gebeld op 030 264 82 00"),
 # unless the writer says it is theirs ("bel mij", "mijn nummer")
@@ -345,9 +345,24 @@ RECENT_YEAR = date.today().year - 2
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # a separator between digit groups: a space, a dot or a dash, with spaces around it
 # ("06 - 12345678")
-_SEP = r"(?:\s*[.-]\s*|\s)?"
+_SEP = r"(?:\s*[./-]\s*|\s)?"
+# a number glued to a word for it counts too: "bel0612345678", "tel:0612345678", "nr.06..."
+_PHONE_START = r"(?:(?<![\w+])|(?<=bel)|(?<=tel)|(?<=gsm)|(?<=nr))"
 PHONE = re.compile(
-    rf"(?<![\w+])(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)"
+    rf"{_PHONE_START}(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))"
+    rf"(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)"
+    # a mobile number a digit short is still the one the writer meant: "062837194"
+    rf"|{_PHONE_START}0{_SEP}6(?:{_SEP}\d){{7}}(?!\d)"
+)
+# family abroad: "+32 478 29 16 53", "0049 171 4829163"
+FOREIGN_PHONE = re.compile(
+    rf"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{{1,2}}(?:{_SEP}\(0\))?(?:{_SEP}\d){{7,12}}(?!\d)"
+)
+# a number said aloud by speech-to-text: "nul zes 38 29 17 46", "nul twintig 6 38 29 17"
+SPOKEN_PHONE = re.compile(
+    r"\bnul[\s-]+(?:zes|twintig|tien|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|"
+    r"een|twee|drie|vier|vijf|zeven|acht|negen)(?:[\s-]+\d+){1,5}(?<=\d)",
+    re.IGNORECASE,
 )
 IBAN = re.compile(
     r"\b[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?\b", re.IGNORECASE
@@ -360,6 +375,8 @@ COMMON_PAIRS = "al|en|of|is|te|in|op|ik|je|we|ze|na|om|nu|ja|de|er|at|an|el|he|h
 HOUSE_NUMBER = (
     r"\d{1,5}(?:\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})\b"
     r"|\s(?:bis|hs|huis|rood|zw|bg|boven|beneden)\b|\s?[a-zA-Z]\b)?"
+    # a floor ("18 II", "287 1-hoog") or a Belgian box ("112 bus 3")
+    r"(?:\s(?:I{1,3}|IV)\b|\s\d-?hoog\b|\s(?:bus)\s?\d{1,3}\b)?"
 )
 POSTCODE_HOUSE = re.compile(
     rf"\b[1-9]\d{{3}}[\s-]?(?!(?:{COMMON_PAIRS})(?![A-Za-z]))[A-Za-z]{{2}}(?![A-Za-z])\s*[,/-]?\s*"
@@ -375,14 +392,21 @@ POSTCODE = re.compile(
 # a street with a house number: "Dorpsstraat 12", "kerkweg 3a", "Laan van Meerdervoort 101-B"
 STREET_WORDS = (
     "straat|weg|laan|plein|singel|gracht|kade|dreef|hof|dijk|pad|steeg|park|plantsoen|markt|"
-    "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde"
+    "ring|baan|allee|wal|erf|veld|straatweg|boulevard|hoek|haven|burg|wijk|akker|gaarde|zijde|"
+    # abbreviated ("Stationsstr. 4", "Emmapln 4"), German, Flemish, and "Oosteinde 188"
+    r"str\.?|ln\.?|pln\.?|straße|lei|einde"
 )
 # words that may come before a street name: "Burgemeester de Withstraat", "2e Oosterparkstraat",
 # "J.P. Coenstraat", "Koningin Julianalaan" (capitalised words, ordinals, initials, particles)
-STREET_PREFIX = r"(?:(?:[A-Z][\w'-]*\.?|(?:[A-Z]\.)+|\d{1,2}e|van|de|der|den|het|ter|ten)\s+){0,3}"
+STREET_PREFIX = (
+    r"(?:(?:[A-Z][\w'-]*\.?|(?:[A-Z]\.)+|\d{1,2}e|van|v\.|de|der|den|het|ter|ten|aan"
+    r"|(?i:burgemeester|burg\.|dokter|dr\.|professor|prof\.|koningin|prinses|prins|sint|st\.))\s+"
+    r"){0,3}"
+)
 STREET = re.compile(
     rf"\b(?:(?:laan|plein|kade|weg|hof)\s+(?:van|der|de|den|het|ter|ten|op)\s+(?:[\w-]+\s+)?[A-Z][\w-]+|"
-    rf"(?-i:{STREET_PREFIX})[A-Za-zÀ-ÿ'-]+(?:{STREET_WORDS}))\s+{HOUSE_NUMBER}",
+    rf"(?-i:{STREET_PREFIX})[A-Za-zÀ-ÿ'-]+(?:{STREET_WORDS}))\s+(?:(?:nr\.?|nummer)\s*)?"
+    rf"{HOUSE_NUMBER}",
     re.IGNORECASE,
 )
 # "woont op de Heuvel 22", "adres: Achter de Kerk 2": after a word for living somewhere, words
@@ -393,7 +417,8 @@ NOT_STREET = (
 )
 LIVES_AT = re.compile(
     rf"\b(?:woon\w*|adres(?:\s+is)?:?|verhuisd\s+naar)\s+(?:(?:nog|al|nu|zelfstandig|alleen)\s+){{0,2}}"
-    rf"(?:(?:op|aan|in)\s+)?(?:(?:de|het)\s+)?((?!(?:{NOT_STREET})\b)(?:[A-Za-zÀ-ÿ'-]+\s+){{1,3}}"
+    rf"(?:(?:op|aan|in)\s+)?(?:(?:de|het)\s+)?((?!(?:{NOT_STREET})\b)"
+    rf"(?:(?:\d{{1,2}}e|[A-Za-zÀ-ÿ'-]+)\s+){{1,3}}"
     rf"{HOUSE_NUMBER})(?=[\s,.!?)]|$)(?-i:(?!\s?[A-Z]{{2}}\b))",
     re.IGNORECASE,
 )
@@ -428,18 +453,22 @@ NINE_DIGITS = re.compile(r"(?<![\w-])(\d(?:[ .-]?\d){8})(?![\w-])")
 # 30094", "patiëntnr. 5567123", "dossier 2026-WLZ-00871", "polisnummer CZ 40028871")
 RECORD_WORD = (
     r"(?:cli[eë]nt|pati[eë]nt|ziekenhuispati[eë]nt|dossier|ziekenhuis|registratie|polis|aanvraag|klant|"
-    r"relatie|zorgverzekerings|verzekerings|zaak|budget|pgb-?|referentie)\s?(?:nummer|nr\.?|nummers)|"
-    r"dossier|kenmerk|referentie|ciz-aanvraag|onder\s+nummer|nummer|nr\.?|polsbandje|epd"
+    r"relatie|zorgverzekerings|verzekerings|zaak|budget|pgb-?|referentie|besluit)\s?"
+    r"(?:nummer|nr\.?|nummers)|"
+    r"dossier|kenmerk|referentie|ref|zaak|ciz-aanvraag|geregistreerd\s+onder|onder\s+nummer|"
+    r"nummer|nr\.?|polsbandje|epd"
 )
 # the number or code itself: "30094", "2026-WLZ-00871", "CIZ/2026/55120", "cl-00912", "558.210.07"
 RECORD_VALUE = (
     r"(?:[A-Z]{1,4}[/-])*\d(?:[\d./-]|\s(?=\d)){2,}\d(?:[/-][A-Z0-9]+)*"
     r"|(?:[A-Z]{1,4}[/-])+\d{3,}(?:[/-][A-Z0-9]+)*"
+    # letters glued to the digits: "KL482913", "U26.04817"
+    r"|[A-Z]{1,4}\d{4,}(?:[/-][A-Z0-9]+)*|[A-Z]{1,4}\d{2}\.\d{3,}"
 )
 # numbers of an organisation, not of a person's record: "KvK-nummer", "AGB-code", "btw-nummer"
 ORGANISATION_ID = re.compile(r"\b(?:kvk|agb|btw|kamer\s+van\s+koophandel)", re.IGNORECASE)
 RECORD = re.compile(
-    rf"\b(?:{RECORD_WORD})(?!\w)[^.?!\n\d]{{0,45}}?(?<![\w/-])({RECORD_VALUE})(?![\w/-])",
+    rf"\b(?:{RECORD_WORD})(?![^\W\d])[^.?!\n\d]{{0,45}}?(?<![\w/-])({RECORD_VALUE})(?![\w/-])",
     re.IGNORECASE,
 )
 
@@ -664,6 +693,12 @@ def _regex_spans(text: str) -> list[Span]:
         for m in PHONE.finditer(text)
         if not _organisation_number(text, m)
     ]
+    spans += [Span(m.start(), m.end(), "TELEFOON") for m in FOREIGN_PHONE.finditer(text)]
+    spans += [
+        Span(m.start(), m.end(), "TELEFOON")
+        for m in SPOKEN_PHONE.finditer(text)
+        if sum(c.isdigit() for c in m.group()) >= 6
+    ]
     spans += [Span(m.start(1), m.end(1), "BSN") for m in NAMED_BSN.finditer(text)]
     if BSN_WORD.search(text):
         spans += [
@@ -738,7 +773,8 @@ def _record_number(text: str, match: re.Match) -> bool:
     code."""
     value = match.group(1)
     if (
-        SERVICE_NUMBER.match(value)
+        text[match.start(1) - 1 : match.start(1)] == "+"  # "+31 88 789 10 00": a phone number
+        or SERVICE_NUMBER.match(value)
         or PHONE.fullmatch(value)
         or ORGANISATION_ID.search(text[max(0, match.start() - 12) : match.start(1)])
     ):

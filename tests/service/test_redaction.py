@@ -372,3 +372,31 @@ def test_a_zorgkantoor_s_own_care_providers_list_is_read_from_content_dir(
     finally:
         monkeypatch.delenv("CONTENT_DIR")
         care_providers.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # phone numbers: slashes, a word glued to them, family abroad, a digit short, said aloud
+        ("privé 030/2468135 na zessen", "privé [TELEFOON] na zessen"),
+        ("graag terugbellen: bel0687654321", "graag terugbellen: bel[TELEFOON]"),
+        ("mijn zoon in Leuven: +32 471 55 66 77", "mijn zoon in Leuven: [TELEFOON]"),
+        ("0049 160 9876543 is mijn duitse nummer", "[TELEFOON] is mijn duitse nummer"),
+        ("mijn mobiel 06 1234 567 klopt wel", "mijn mobiel [TELEFOON] klopt wel"),
+        ("tel nul zes 24 68 13 57 graag", "tel [TELEFOON] graag"),
+        # an agency's number in international form is no personal data
+        ("het CIZ is +31 88 789 10 00", "het CIZ is +31 88 789 10 00"),
+        # addresses: abbreviated street words, a floor, a Belgian box, "nr." in between
+        ("ze woont nu Wilhelminastr. 12 in Ede", "ze woont nu [ADRES] in Ede"),
+        ("post naar Rozengracht 101 III", "post naar [ADRES]"),
+        ("zijn flat is Dorpsstraat nr. 7", "zijn flat is [ADRES]"),
+        ("in Mechelen, Hoogstraat 44 bus 2", "in Mechelen, [ADRES]"),
+        ("ons huis: Burgemeester Visserlaan 3", "ons huis: [ADRES]"),
+        # record numbers glued to their word, or with letters glued to the digits
+        ("dossiernr.2025-99881 is van mij", "dossiernr.[DOSSIER] is van mij"),
+        ("mijn kenmerk is AB778899", "mijn kenmerk is [DOSSIER]"),
+        ("zaak Z/26/004411 loopt nog", "zaak [DOSSIER] loopt nog"),
+    ],
+)
+def test_numbers_and_addresses_as_people_type_them(text: str, expected: str) -> None:
+    assert redact(text) == expected
