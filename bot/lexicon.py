@@ -44,7 +44,7 @@ def _package_data(package: str) -> Path:
 def wordfreq_dutch() -> dict[str, float]:
     """wordfreq's Dutch list as Zipf frequencies. The file is a gzipped msgpack list: a header,
     then one list of words per centibel of frequency, the i-th at 10 ** (-i / 100)."""
-    import msgpack
+    import msgpack  # type: ignore[import-untyped]  # no type information published
 
     with gzip.open(_package_data("wordfreq") / "large_nl.msgpack.gz") as packed:
         header, *bins = msgpack.load(packed, raw=False)

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 import yaml
+from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
 
 from bot.lexicon import lexicon
 from contract.paths import content_dir
@@ -619,13 +622,14 @@ class Span:
 
 
 @lru_cache(maxsize=1)
-def _nlp() -> tuple[spacy.Language, Matcher]:
+def _nlp() -> tuple[Language, Matcher]:
     nlp = spacy.blank("nl")
     matcher = Matcher(nlp.vocab)
     not_name = sorted(NOT_NAMES | nlp.Defaults.stop_words | name_lists().common)
+    Pattern = list[dict[str, Any]]  # one token pattern of spaCy's Matcher
     for trigger in NAME_TRIGGERS:
         # trigger words, then one to three capitalised words: the name
-        pattern = [{"LOWER": word} for word in trigger]
+        pattern: Pattern = [{"LOWER": word} for word in trigger]
         pattern.append({"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES)}})
         pattern.append({"IS_TITLE": True, "OP": "?"})
         with_particles = pattern + [{"LOWER": {"IN": PARTICLES}, "OP": "+"}, {"IS_TITLE": True}]
@@ -633,7 +637,7 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
         matcher.add("NAAM_" + "_".join(trigger), [pattern, with_particles])
         # lowercase typing of names after the strongest triggers ("ik heet jan de vries")
         if trigger in (["ik", "heet"], ["mijn", "naam", "is"], ["naam", ":"]):
-            lower = [{"LOWER": word} for word in trigger] + [
+            lower: Pattern = [{"LOWER": word} for word in trigger] + [
                 {"IS_ALPHA": True, "LOWER": {"NOT_IN": not_name}}
             ]
             matcher.add(
@@ -645,15 +649,19 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
                 ],
             )  # "naam: karin smit"
     # "mijn vader heet ben", "mijn naam is wil de boer": lower case, even a word
-    after_heet = [
+    after_heet: Pattern = [
         {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": sorted(NOT_NAMES_AFTER_HEET)}}
     ]
-    surname = [{"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"}, {"IS_ALPHA": True, "IS_LOWER": True}]
-    for label, trigger in (
+    surname: Pattern = [
+        {"LOWER": {"IN": PARTICLES[:6]}, "OP": "+"},
+        {"IS_ALPHA": True, "IS_LOWER": True},
+    ]
+    heet_triggers: list[tuple[str, Pattern]] = [
         ("NAAM_LC_wie_heet", [{"LOWER": {"IN": sorted(HEET_SUBJECTS)}}, {"LOWER": "heet"}]),
         ("NAAM_LC_naam_is", [{"LOWER": "naam"}, {"LOWER": "is"}]),
-    ):
-        matcher.add(label, [trigger + after_heet, trigger + after_heet + surname])
+    ]
+    for label, heet in heet_triggers:
+        matcher.add(label, [heet + after_heet, heet + after_heet + surname])
     # "mijn moeder Jannie de Vries woont": a capitalised name right after a relative
     for trigger in RELATIVE_NAME:
         pattern = [{"LOWER": word} for word in trigger] + [
@@ -667,7 +675,7 @@ def _nlp() -> tuple[spacy.Language, Matcher]:
             ],
         )
     # "ik ben piet jansen": two lowercase words that are no common Dutch words, ending the clause
-    lower_pair = [
+    lower_pair: Pattern = [
         {"LOWER": "ik"},
         {"LOWER": "ben"},
         {"IS_ALPHA": True, "IS_LOWER": True, "LOWER": {"NOT_IN": not_name}},
@@ -735,7 +743,7 @@ def _regex_spans(text: str) -> list[Span]:
     return spans
 
 
-def _near(text: str, start: int, end: int, pattern: re.Pattern, distance: int) -> bool:
+def _near(text: str, start: int, end: int, pattern: re.Pattern[str], distance: int) -> bool:
     return bool(
         pattern.search(text[max(0, start - distance) : start])
         or pattern.search(text[end : end + distance])
@@ -767,7 +775,7 @@ NOT_IN_STREET = {
 }
 
 
-def _record_number(text: str, match: re.Match) -> bool:
+def _record_number(text: str, match: re.Match[str]) -> bool:
     """A record number, not a service number, a phone number, an organisation's id, an amount
     ("het kost 2500 euro") or a year; after the bare word "nummer" at least five digits or a
     code."""
@@ -787,7 +795,7 @@ def _record_number(text: str, match: re.Match) -> bool:
     return not bare or sum(c.isdigit() for c in value) >= 5 or any(c.isalpha() for c in value)
 
 
-def _organisation_number(text: str, match: re.Match) -> bool:
+def _organisation_number(text: str, match: re.Match[str]) -> bool:
     """A service number, or a landline right after an organisation's name ("de SVB gebeld op
     030 264 82 00", "CIZ: 088 789 10 00"). A mobile number is always someone's: never exempt."""
     number = match.group().strip()
@@ -804,7 +812,7 @@ def _organisation_number(text: str, match: re.Match) -> bool:
     return bool(found) and not PERSONAL.search(before[found[-1].end() :])
 
 
-def _birth_date(text: str, match: re.Match) -> bool:
+def _birth_date(text: str, match: re.Match[str]) -> bool:
     """A date that may be someone's date of birth: an old one, or any with a word for birth."""
     if _near(text, match.start(), match.end(), BIRTH_CUE, 30):
         return True
@@ -1038,7 +1046,7 @@ HYPHEN_PARTICLES = tuple(f"-{p}" for p in ("de", "van", "der", "den", "ter", "te
 
 
 @lru_cache(maxsize=1)
-def care_providers() -> re.Pattern | None:
+def care_providers() -> re.Pattern[str] | None:
     """The names in content/care_providers.yml, as one case-insensitive pattern."""
     path = content_dir() / "care_providers.yml"
     try:
@@ -1054,19 +1062,19 @@ def care_providers() -> re.Pattern | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _listed(token) -> bool:
+def _listed(token: Token) -> bool:
     lists = name_lists()
     return token.text.title() in lists.first or token.text.title() in lists.surnames
 
 
-def _capitalised(token) -> bool:
+def _capitalised(token: Token) -> bool:
     """A capitalised word, maybe hyphenated ("Oosterhuis-de", "Anne-Marie")."""
     return token.is_title or (
         token.text[:1].isupper() and token.text[1:2].islower() and _wordlike(token)
     )
 
 
-def _wordlike(token) -> bool:
+def _wordlike(token: Token) -> bool:
     """Letters, and maybe hyphens between them ("anne-marie", "mulder-bos")."""
     return token.is_alpha or (
         token.text.replace("-", "").isalpha()
@@ -1075,7 +1083,7 @@ def _wordlike(token) -> bool:
     )
 
 
-def _lower_surname(doc, index: int, lists: NameLists) -> bool:
+def _lower_surname(doc: Doc, index: int, lists: NameLists) -> bool:
     """A surname typed in lower case after a title and its particles: "mevrouw van den berg",
     "dhr. van leeuwen)", but not "een mevrouw in een verpleeghuis" or "meneer van de receptie
     zei"."""
@@ -1121,7 +1129,7 @@ GREETINGS = {
 }
 
 
-def _greeted(doc, index: int) -> bool:
+def _greeted(doc: Doc, index: int) -> bool:
     """The word after "hallo met", "dit is" or "namens": where a writer names themself or the
     person they write for."""
     words = [t.lower_ for t in doc[max(0, index - 3) : index] if not t.is_punct]
@@ -1139,7 +1147,7 @@ def _greeted(doc, index: int) -> bool:
     )
 
 
-def _could_be_name(token) -> bool:
+def _could_be_name(token: Token) -> bool:
     """A lower-case word that is a listed name, or no Dutch word form: not "gisteren"."""
     lists = name_lists()
     if token.text.title() in lists.first or token.text.title() in lists.surnames:
@@ -1149,7 +1157,7 @@ def _could_be_name(token) -> bool:
     return found is None or not found[1]
 
 
-def _introduced_names(doc) -> list[Span]:
+def _introduced_names(doc: Doc) -> list[Span]:
     """A writer who starts with who someone is: "yonas is mijn zoon van 12", "cor bos is mijn
     vader, ...", "sharlon hier, ...". Only at the start of the message or after a full stop, only
     lower-case words, and "is mijn <relative>" must end there ("gisteren is mijn vader gevallen"
@@ -1193,7 +1201,7 @@ def _introduced_names(doc) -> list[Span]:
     return spans
 
 
-def _listed_names(doc) -> list[Span]:
+def _listed_names(doc: Doc) -> list[Span]:
     """Capitalised first names from the list, with what follows that looks like a surname
     ("Jannie de Vries"), and surnames after a title ("mevr. de Boer")."""
     lists = name_lists()
