@@ -21,7 +21,7 @@ def parse_networks(cidrs: str) -> tuple[IPv4Network | IPv6Network, ...]:
     )
 
 
-def _trusted(address: str, networks: tuple) -> bool:
+def _trusted(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
     try:
         ip = ip_address(address)
     except ValueError:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timezone
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.presence import staff_online as staff_online_now
 from bot.redaction import redact
@@ -50,13 +51,20 @@ router = APIRouter(
 )
 
 
+if TYPE_CHECKING:
+    # a Literal built from a tuple at runtime is beyond a static checker: it sees a plain str
+    CrisisCategory = str
+else:
+    CrisisCategory = Literal[CATEGORIES]
+
+
 class SummaryIn(BaseModel):
     topics: list[str] = Field(default_factory=list, max_length=60)
-    for_whom: str | None = Field(None, max_length=50)
+    for_whom: str | None = Field(default=None, max_length=50)
     signals: list[str] = Field(default_factory=list, max_length=20)
     unanswered: list[str] = Field(default_factory=list, max_length=10)
     # the safety layer's category (nlp/crisis.py): an urgent handoff sorts first in the portal
-    crisis: Literal[CATEGORIES] | None = None
+    crisis: CrisisCategory | None = None
 
 
 class HandoffIn(BaseModel):
@@ -144,7 +152,7 @@ def create_handoff(body: HandoffIn, request: Request) -> dict[str, str]:
 
 
 @router.get("/organisations")
-def organisations(request: Request, kind: str = "oco") -> dict[str, list[dict]]:
+def organisations(request: Request, kind: str = "oco") -> dict[str, list[dict[str, Any]]]:
     with request.app.state.sessions() as session:
         rows = session.scalars(
             select(Organisation).where(Organisation.kind == kind, Organisation.active.is_(True))
@@ -156,7 +164,7 @@ def organisations(request: Request, kind: str = "oco") -> dict[str, list[dict]]:
         }
 
 
-def _own_plan(session, plan_id: str | None, conversation_id: str) -> Plan | None:
+def _own_plan(session: Session, plan_id: str | None, conversation_id: str) -> Plan | None:
     """A plan may only be attached to a handoff from the same conversation."""
     if not plan_id or not plan_id.isdigit():
         return None
@@ -196,7 +204,7 @@ def create_plan(body: PlanIn, request: Request) -> dict[str, str | int]:
 
 
 @router.get("/settings")
-def editable_settings(request: Request) -> dict:
+def editable_settings(request: Request) -> dict[str, Any]:
     """content/settings.yml with a beheerder's changes, for the action server's texts."""
     with request.app.state.sessions() as session:
         merged = effective_settings(session, request.app.state.settings.content_dir)

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeAlias
 
 from bot.stream_tickets import channel_key
 
@@ -29,6 +29,9 @@ KEEP_EVENTS = 50  # per channel, for a reconnecting stream
 KEEP_SECONDS = 3600
 KEEP_CHANNELS = 10_000  # in-process: the least recently used channels are forgotten first
 
+# one open stream: the event loop it runs on, and the queue its events arrive in
+_Subscriber: TypeAlias = "tuple[asyncio.AbstractEventLoop, asyncio.Queue[dict[str, Any]]]"
+
 
 def sse(event: dict[str, Any]) -> str:
     return f"id: {event['id']}\ndata: {json.dumps(event['data'], ensure_ascii=False)}\n\n"
@@ -38,18 +41,16 @@ class _Subscribers:
     """The streams of this process, by channel; fed from any thread."""
 
     def __init__(self) -> None:
-        self._by_channel: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = (
-            defaultdict(set)
-        )
+        self._by_channel: dict[str, set[_Subscriber]] = defaultdict(set)
         self._lock = threading.Lock()
 
-    def add(self, channel: str) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue]:
-        subscriber = (asyncio.get_running_loop(), asyncio.Queue())
+    def add(self, channel: str) -> _Subscriber:
+        subscriber: _Subscriber = (asyncio.get_running_loop(), asyncio.Queue())
         with self._lock:
             self._by_channel[channel].add(subscriber)
         return subscriber
 
-    def remove(self, channel: str, subscriber) -> None:
+    def remove(self, channel: str, subscriber: _Subscriber) -> None:
         with self._lock:
             self._by_channel[channel].discard(subscriber)
             if not self._by_channel[channel]:
@@ -93,14 +94,18 @@ async def _stream(
 class LiveHub:
     def __init__(self) -> None:
         self._subscribers = _Subscribers()
-        self._kept: OrderedDict[str, deque] = OrderedDict()
+        self._kept: OrderedDict[str, deque[dict[str, Any]]] = OrderedDict()
         self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def publish(self, channel: str, data: dict[str, Any]) -> None:
         """Safe from any thread: sync endpoints run in a thread pool, streams on the event loop."""
         with self._lock:
-            event = {"id": self._ids.get(channel, 0) + 1, "at": time.time(), "data": data}
+            event: dict[str, Any] = {
+                "id": self._ids.get(channel, 0) + 1,
+                "at": time.time(),
+                "data": data,
+            }
             self._ids[channel] = event["id"]
             kept = self._kept.pop(channel, None) or deque(maxlen=KEEP_EVENTS)
             kept.append(event)
@@ -137,7 +142,7 @@ class RedisLiveHub:
         self._redis = aredis.Redis.from_url(url, socket_connect_timeout=2)
         self._sync = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         self._subscribers = _Subscribers()
-        self._reader: asyncio.Task | None = None
+        self._reader: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
     def _key(self, kind: str, channel: str) -> str:
@@ -178,7 +183,8 @@ class RedisLiveHub:
                 log.warning("live relay lost Redis, retrying: %s", type(error).__name__)
                 await asyncio.sleep(1.0)
             finally:
-                await pubsub.aclose()
+                # redis-py leaves PubSub.aclose unannotated
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def missed(self, channel: str, after: int) -> list[dict[str, Any]]:
         kept = await self._redis.lrange(self._key("log", channel), 0, -1)
@@ -203,7 +209,7 @@ class RedisLiveHub:
             yield chunk
 
 
-def make_hub(redis_url: str = ""):
+def make_hub(redis_url: str = "") -> RedisLiveHub | LiveHub:
     return RedisLiveHub(redis_url) if redis_url else LiveHub()
 
 

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any, AsyncIterator, Literal, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -105,7 +107,7 @@ def clean_text(text: str) -> str:
     ).strip()
 
 
-async def purge_on_schedule(sessions, settings: Settings) -> None:
+async def purge_on_schedule(sessions: sessionmaker[Session], settings: Settings) -> None:
     """The retention purge of `python -m bot.cli purge`, at start and then every few hours
     (the production profile sets PURGE_EVERY_HOURS; several workers purging is harmless)."""
 
@@ -132,7 +134,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     settings = settings or get_settings()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(settings.database_url)
         engine = make_engine(settings.database_url)
         app.state.sessions = session_factory(engine)
@@ -320,7 +322,11 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             log.warning("could not store the replies (database unavailable)")
         live = mode == "human" or live_handoff is not None or any("handoff" in c for c in customs)
         return ChatResponse(
-            conversation_id=conversation_id, mode=mode, messages=messages, live=live
+            conversation_id=conversation_id,
+            # conversations.mode holds "bot" or "human" only; ChatResponse checks it again
+            mode=cast(Literal["bot", "human"], mode),
+            messages=messages,
+            live=live,
         )
 
     def store_replies(
@@ -328,7 +334,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         conversation_id: str,
         message_id: int | None,
         messages: list[ChatMessage],
-        customs: list[dict],
+        customs: list[dict[str, Any]],
         live_handoff: int | None,
     ) -> None:
         if message_id is None:
@@ -386,7 +392,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
                 is not None
             )
 
-    def takeover_abandoned(session, conversation_id: str, lease_seconds: int) -> bool:
+    def takeover_abandoned(session: Session, conversation_id: str, lease_seconds: int) -> bool:
         """End a takeover whose adviser has not been seen (no portal ping, no message) for the
         lease time: the citizen would otherwise wait for someone who left."""
         taker = session.execute(
@@ -409,7 +415,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
         )
         return True
 
-    def current_settings(request: Request) -> dict:
+    def current_settings(request: Request) -> dict[str, Any]:
         """Settings with a beheerder's changes; the file alone when the database is unreachable."""
         try:
             with request.app.state.sessions() as session:
@@ -455,7 +461,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
             return mode, message_id, expired, live_handoff if mode == "human" else None
 
     @app.post("/api/chat/erase")
-    async def erase_chat(body: ConversationRef, request: Request) -> dict:
+    async def erase_chat(body: ConversationRef, request: Request) -> dict[str, Any]:
         """The citizen wipes their conversation ("Wis dit gesprek"): messages, handoffs, plan and
         Rasa's record. Knowing the id is the credential; it travels in the body, not the URL."""
         conversation_id = body.conversation_id

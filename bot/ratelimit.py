@@ -12,12 +12,13 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from typing import Callable
 
 log = logging.getLogger(__name__)
 
 
 class MemoryLimiter:
-    def __init__(self, clock=time.time) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._counts: dict[tuple[str, int], int] = defaultdict(int)
         self._lock = threading.Lock()
         self._clock = clock  # tests pass a fixed clock: a window boundary must not split a test
@@ -57,5 +58,5 @@ class RedisLimiter:
         return int(count) <= limit
 
 
-def make_limiter(redis_url: str | None):
+def make_limiter(redis_url: str | None) -> RedisLimiter | MemoryLimiter:
     return RedisLimiter(redis_url) if redis_url else MemoryLimiter()

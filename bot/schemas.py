@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -53,7 +53,7 @@ class ChatMessage(BaseModel):
     link: Link | None = None
     calls: list[Call] | None = None  # left out of the reply when there are none
     # shown to the citizen but never stored: it repeats persoonlijk-plan answers
-    private: bool = Field(False, exclude=True)
+    private: bool = Field(default=False, exclude=True)
 
 
 class ChatResponse(BaseModel):
@@ -64,7 +64,9 @@ class ChatResponse(BaseModel):
     live: bool = False
 
 
-def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> list[ChatMessage]:
+def messages_from_rasa(
+    replies: list[dict[str, Any]], plan_prefix: str | None = None
+) -> list[ChatMessage]:
     """Rasa's REST replies (text, buttons, custom) as chat messages.
 
     Custom payloads are for the service, not for display; a saved plan's address becomes a link
@@ -75,7 +77,8 @@ def messages_from_rasa(replies: list[dict], plan_prefix: str | None = None) -> l
     messages: list[ChatMessage] = []
     for reply in replies:
         text = reply.get("text")
-        custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+        raw_custom = reply.get("custom")
+        custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
         plan = custom.get("plan")
         if plan and messages and plan_prefix and str(plan.get("url", "")).startswith(plan_prefix):
             messages[-1].link = Link(title="Open uw persoonlijk plan", url=str(plan["url"]))

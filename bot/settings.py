@@ -26,28 +26,28 @@ class Settings(BaseSettings):
     # to an adviser during a live takeover through it; empty: those are not checked
     rasa_api_token: str = ""
     content_dir: Path = Field(default_factory=content_dir)  # CONTENT_DIR, as in every process
-    max_message_length: int = Field(2000, ge=1)
+    max_message_length: int = Field(default=2000, ge=1)
     # the address citizens use; links to a printable plan start with it
     public_url: str = "http://127.0.0.1:8000"
     # conversations, handoffs and plans older than this are deleted by `python -m bot.cli purge`
-    retention_days: int = Field(30, ge=1)
+    retention_days: int = Field(default=30, ge=1)
     # Rasa's tracker store (endpoints.yml): purge and erase clean it too
     rasa_tracker_db_url: str = f"sqlite:///{ROOT / 'var' / 'rasa_tracker.db'}"
     # run the purge from the service every this many hours (0: only by hand or cron)
-    purge_every_hours: float = Field(0, ge=0)
-    staff_session_hours: float = Field(8.0, gt=0)
+    purge_every_hours: float = Field(default=0, ge=0)
+    staff_session_hours: float = Field(default=8.0, gt=0)
     # a staff session nobody used for this long ends (the portal's presence ping counts as use)
-    staff_idle_minutes: float = Field(30.0, gt=0)
+    staff_idle_minutes: float = Field(default=30.0, gt=0)
     # a live takeover whose adviser was not seen for this long goes back to the bot
-    takeover_lease_seconds: int = Field(300, ge=30)
-    lockout_after_failures: int = Field(5, ge=1)
-    lockout_minutes: int = Field(15, ge=1)
+    takeover_lease_seconds: int = Field(default=300, ge=30)
+    lockout_after_failures: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
     # staff sign-in attempts per minute, per address and in total (checked before the password)
-    login_rate_per_address: int = Field(10, ge=1)
-    login_rate_total: int = Field(100, ge=1)
+    login_rate_per_address: int = Field(default=10, ge=1)
+    login_rate_total: int = Field(default=100, ge=1)
     # public chat API: messages per minute per conversation and per client address
-    rate_per_conversation: int = Field(20, ge=1)
-    rate_per_client: int = Field(60, ge=1)
+    rate_per_conversation: int = Field(default=20, ge=1)
+    rate_per_client: int = Field(default=60, ge=1)
     # reverse proxies whose X-Forwarded-For is believed (comma-separated CIDR ranges); empty: none,
     # every request counts for the address that connects (bot/clients.py)
     trusted_proxies: str = ""
@@ -55,15 +55,15 @@ class Settings(BaseSettings):
     # give every web process the same value. Empty: a random key per process (one process only)
     stream_secret: str = ""
     # open live-event streams per client address and web process (one per open chat window)
-    max_streams_per_client: int = Field(8, ge=1)
+    max_streams_per_client: int = Field(default=8, ge=1)
     # shared rate-limit counts for several web processes; empty: counted in this process
     redis_url: str = ""
-    max_body_bytes: int = Field(64_000, ge=1024)
+    max_body_bytes: int = Field(default=64_000, ge=1024)
     # sites that embed the widget (comma separated, e.g. https://www.zorgkantoor.nl);
     # empty: same site only
     widget_origins: str = ""
     # an adviser counts as present for live chat when seen this recently
-    presence_seconds: int = Field(120, ge=10)
+    presence_seconds: int = Field(default=120, ge=10)
 
     @property
     def widget_origin_list(self) -> list[str]:

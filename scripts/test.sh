@@ -14,6 +14,9 @@ step "Lint and format: ruff (pyproject.toml [tool.ruff])"
 $WEB/ruff check bot actions nlp contract dialogue_store benchmarks scripts tests
 $WEB/ruff format --check bot actions nlp contract dialogue_store benchmarks scripts tests
 
+step "Types: mypy --strict on the web service (pyproject.toml [tool.mypy])"
+$WEB/mypy
+
 step "Rasa: validate domain, data and stories"
 $RASA/rasa data validate --domain domain.yml --data data --config config.yml --quiet --fail-on-warnings
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+from sqlalchemy.engine import Connection
 
 from bot.store.models import Base
 
@@ -9,7 +10,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def run(connection) -> None:
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -28,7 +28,7 @@ HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 PHONE = re.compile(r"^0\d{2,3}[- ]?\d{6,7}$|^0[89]00[- ]?\d{4,7}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # every key a beheerder may change, with a check and a Dutch explanation when it fails
-EDITABLE: dict[str, tuple[re.Pattern | None, str]] = {
+EDITABLE: dict[str, tuple[re.Pattern[str] | None, str]] = {
     "zorgkantoor.naam": (None, ""),
     "zorgkantoor.telefoon": (
         PHONE,
@@ -49,7 +49,7 @@ EDITABLE: dict[str, tuple[re.Pattern | None, str]] = {
 }
 
 
-def file_settings(content_dir: Path) -> dict:
+def file_settings(content_dir: Path) -> dict[str, Any]:
     path = content_dir / "settings.yml"
     return (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
 
@@ -58,7 +58,7 @@ def overrides(session: Session) -> dict[str, str]:
     return {row.key: row.value for row in session.scalars(select(ConfigValue))}
 
 
-def effective_settings(session: Session, content_dir: Path) -> dict:
+def effective_settings(session: Session, content_dir: Path) -> dict[str, Any]:
     """content/settings.yml with the beheerder's changes applied."""
     merged = file_settings(content_dir)
     for key, value in overrides(session).items():
@@ -69,7 +69,7 @@ def effective_settings(session: Session, content_dir: Path) -> dict:
 
 
 @router.get("/settings")
-def get_settings(request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def get_settings(request: Request, staff: Staff = Depends(current_staff)) -> dict[str, Any]:
     require_admin(staff)
     with request.app.state.sessions() as session:
         merged = effective_settings(session, request.app.state.settings.content_dir)
@@ -85,7 +85,9 @@ class SettingsIn(BaseModel):
 
 
 @router.put("/settings")
-def put_settings(body: SettingsIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def put_settings(
+    body: SettingsIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     require_admin(staff)
     problems = []
     for key, value in body.values.items():
@@ -129,7 +131,7 @@ class UserIn(BaseModel):
     password: str = Field(min_length=12, max_length=200)
 
 
-def user_row(user: StaffUser) -> dict:
+def user_row(user: StaffUser) -> dict[str, Any]:
     return {
         "id": user.id,
         "username": user.username,
@@ -141,7 +143,7 @@ def user_row(user: StaffUser) -> dict:
 
 
 @router.get("/users")
-def list_users(request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def list_users(request: Request, staff: Staff = Depends(current_staff)) -> dict[str, Any]:
     require_admin(staff)
     with request.app.state.sessions() as session:
         return {
@@ -153,7 +155,9 @@ def list_users(request: Request, staff: Staff = Depends(current_staff)) -> dict:
 
 
 @router.post("/users")
-def create_user(body: UserIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def create_user(
+    body: UserIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     require_admin(staff)
     if body.role == "oco" and body.organisation_id is None:
         raise HTTPException(422, "Een OCO-medewerker hoort bij een organisatie.")
@@ -191,7 +195,7 @@ class UserChangeIn(BaseModel):
 @router.post("/users/{user_id}")
 def change_user(
     user_id: int, body: UserChangeIn, request: Request, staff: Staff = Depends(current_staff)
-) -> dict:
+) -> dict[str, Any]:
     require_admin(staff)
     with request.app.state.sessions() as session:
         user = session.get(StaffUser, user_id)
@@ -229,7 +233,7 @@ class OrganisationIn(BaseModel):
     active: bool = True
 
 
-def organisation_row(org: Organisation) -> dict:
+def organisation_row(org: Organisation) -> dict[str, Any]:
     return {
         "id": org.id,
         "name": org.name,
@@ -243,7 +247,7 @@ def organisation_row(org: Organisation) -> dict:
 
 
 @router.get("/organisations")
-def list_organisations(request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def list_organisations(request: Request, staff: Staff = Depends(current_staff)) -> dict[str, Any]:
     with request.app.state.sessions() as session:
         return {
             "organisations": [
@@ -259,7 +263,7 @@ def save_organisation(
     request: Request,
     staff: Staff = Depends(current_staff),
     organisation_id: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     require_admin(staff)
     with request.app.state.sessions() as session:
         org = session.get(Organisation, organisation_id) if organisation_id else None

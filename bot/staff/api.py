@@ -12,13 +12,13 @@ import time
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, AsyncGenerator, Literal
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -100,7 +100,7 @@ class LoginIn(BaseModel):
 
 
 @router.post("/login")
-async def sign_in(body: LoginIn, request: Request, response: Response) -> dict:
+async def sign_in(body: LoginIn, request: Request, response: Response) -> dict[str, Any]:
     settings = request.app.state.settings
     limiter = request.app.state.limiter
     # before any password check: per address (spraying from one place) and overall (from many)
@@ -138,7 +138,9 @@ async def sign_in(body: LoginIn, request: Request, response: Response) -> dict:
 
 
 @router.post("/logout")
-def sign_out(request: Request, response: Response, staff: Staff = Depends(current_staff)) -> dict:
+def sign_out(
+    request: Request, response: Response, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     with request.app.state.sessions() as session:
         logout(session, request.cookies.get(COOKIE))
     response.delete_cookie(COOKIE, path="/")
@@ -146,7 +148,7 @@ def sign_out(request: Request, response: Response, staff: Staff = Depends(curren
 
 
 @router.get("/me")
-def me(staff: Staff = Depends(current_staff)) -> dict:
+def me(staff: Staff = Depends(current_staff)) -> dict[str, Any]:
     return {
         "username": staff.username,
         "name": staff.display_name,
@@ -161,7 +163,9 @@ class PresenceIn(BaseModel):
 
 
 @router.post("/presence")
-def presence(body: PresenceIn, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def presence(
+    body: PresenceIn, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     """An adviser says they are available for live chat (the portal repeats this while open)."""
     with request.app.state.sessions() as session:
         user = session.get(StaffUser, staff.id)
@@ -172,7 +176,7 @@ def presence(body: PresenceIn, request: Request, staff: Staff = Depends(current_
 
 
 # -- handoffs -----------------------------------------------------------------------------
-def visible(staff: Staff):
+def visible(staff: Staff) -> Select[Handoff]:
     """The handoffs this staff member may see: only those the citizen sent to them.
 
     The consent says "Dit geef ik door aan <recipient>": a handoff to an independent OCO
@@ -188,7 +192,7 @@ def visible(staff: Staff):
     )
 
 
-def shared_messages(handoff: Handoff):
+def shared_messages(handoff: Handoff) -> Select[Message]:
     """The transcript the citizen agreed to share: up to consent, plus this handoff's own live
     chat."""
     if handoff.transcript_until is not None:
@@ -227,7 +231,7 @@ def handoff_row(
     organisations: dict[int, str],
     now: datetime,
     labels: dict[str, str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     summary = handoff.summary or {}
     crisis = summary.get("crisis")
     return {
@@ -258,7 +262,7 @@ def list_handoffs(
     target: Literal["zorgkantoor", "oco"] | None = None,
     organisation_id: int | None = None,
     max_age_days: int | None = Query(None, ge=0, le=3650),
-) -> dict:
+) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     with request.app.state.sessions() as session:
         query = visible(staff)
@@ -287,7 +291,9 @@ def list_handoffs(
 
 
 @router.get("/handoffs/{reference}")
-def get_handoff(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def get_handoff(
+    reference: str, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
@@ -333,7 +339,9 @@ def get_handoff(reference: str, request: Request, staff: Staff = Depends(current
 
 
 @router.post("/handoffs/{reference}/contact")
-def reveal_contact(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def reveal_contact(
+    reference: str, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     """Contact details are shown only on purpose, and that is logged."""
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
@@ -354,7 +362,7 @@ class StatusIn(BaseModel):
 @router.post("/handoffs/{reference}/status")
 def change_status(
     reference: str, body: StatusIn, request: Request, staff: Staff = Depends(current_staff)
-) -> dict:
+) -> dict[str, Any]:
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         if body.status not in TRANSITIONS[handoff.status]:
@@ -374,7 +382,7 @@ class AssignIn(BaseModel):
 @router.post("/handoffs/{reference}/assign")
 def assign(
     reference: str, body: AssignIn, request: Request, staff: Staff = Depends(current_staff)
-) -> dict:
+) -> dict[str, Any]:
     with request.app.state.sessions() as session:
         handoff = handoff_for(session, staff, reference)
         user_id = body.user_id or staff.id
@@ -394,7 +402,7 @@ class NoteIn(BaseModel):
 @router.post("/handoffs/{reference}/notes")
 def add_note(
     reference: str, body: NoteIn, request: Request, staff: Staff = Depends(current_staff)
-) -> dict:
+) -> dict[str, Any]:
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "De notitie is leeg.")
@@ -447,13 +455,17 @@ def _joins(session: Session, staff: Staff) -> str:
 
 
 @router.post("/handoffs/{reference}/takeover")
-def take_over(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def take_over(
+    reference: str, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     handoff = _set_mode(request, staff, reference, "human")
     return {"reference": handoff.reference, "mode": "human"}
 
 
 @router.post("/handoffs/{reference}/release")
-def hand_back(reference: str, request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def hand_back(
+    reference: str, request: Request, staff: Staff = Depends(current_staff)
+) -> dict[str, Any]:
     handoff = _set_mode(request, staff, reference, "bot")
     return {"reference": handoff.reference, "mode": "bot"}
 
@@ -465,7 +477,7 @@ class StaffMessageIn(BaseModel):
 @router.post("/handoffs/{reference}/messages")
 def send_to_citizen(
     reference: str, body: StaffMessageIn, request: Request, staff: Staff = Depends(current_staff)
-) -> dict:
+) -> dict[str, Any]:
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "Het bericht is leeg.")
@@ -492,7 +504,9 @@ def send_to_citizen(
     return {"ok": True}
 
 
-async def while_signed_in(request: Request, stream, every: float = 30.0):
+async def while_signed_in(
+    request: Request, stream: AsyncGenerator[str, None], every: float = 30.0
+) -> AsyncGenerator[str, None]:
     """The stream, ended once the session is gone (signed out, switched off, idle, expired)."""
     checked = time.monotonic()
     try:

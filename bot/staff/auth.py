@@ -12,12 +12,13 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import overload
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from fastapi import HTTPException, Request
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
 from bot.store.models import AuditLog, StaffSession, StaffUser
@@ -33,6 +34,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; we store UTC."""
     if moment is not None and moment.tzinfo is None:
@@ -89,7 +94,9 @@ def _verify(password_hash: str, password: str) -> bool:
             return False
 
 
-def login(sessions, settings: Settings, username: str, password: str) -> tuple[str, Staff]:
+def login(
+    sessions: sessionmaker[Session], settings: Settings, username: str, password: str
+) -> tuple[str, Staff]:
     """Check the password; return a new session's cookie value. Counts failures atomically and
     locks the account after too many. No database connection is held while the hash is checked."""
     failed = LoginFailed(FAILED.format(minutes=settings.lockout_minutes))
@@ -134,6 +141,7 @@ def login(sessions, settings: Settings, username: str, password: str) -> tuple[s
             session.commit()
             raise failed
         user = session.get(StaffUser, found.id)
+        assert user is not None  # found above; without it the next line failed already
         if hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hasher.hash(password)
         user.failed_logins, user.locked_until, user.last_seen_at = 0, None, now
@@ -172,11 +180,8 @@ def staff_for(session: Session, cookie: str | None, idle_minutes: float = 30) ->
         return None
     now = utcnow()
     user = session.get(StaffUser, row.user_id)
-    idle = (
-        user is not None
-        and aware(user.last_seen_at) is not None
-        and now - aware(user.last_seen_at) > timedelta(minutes=idle_minutes)
-    )
+    last_seen = aware(user.last_seen_at) if user is not None else None
+    idle = last_seen is not None and now - last_seen > timedelta(minutes=idle_minutes)
     if aware(row.expires_at) <= now or idle or user is None or not user.active:
         session.delete(row)  # expired, idle too long, or the account was switched off
         session.commit()

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -52,7 +53,7 @@ def known_intents() -> tuple[str, ...]:
 
 
 @router.get("/intents")
-def intents(request: Request, staff: Staff = Depends(current_staff)) -> dict:
+def intents(request: Request, staff: Staff = Depends(current_staff)) -> dict[str, Any]:
     """Topics with their Dutch titles, for the transcript and the correction menu."""
     path = request.app.state.settings.content_dir / "dialogue.yml"
     titles = (
@@ -74,7 +75,7 @@ class CorrectionIn(BaseModel):
 @router.post("/messages/{message_id}/correction")
 def correct(
     message_id: int, body: CorrectionIn, request: Request, staff: Staff = Depends(current_staff)
-) -> dict:
+) -> dict[str, Any]:
     """An adviser marks a user message as misunderstood and names the right topic."""
     if body.intent is not None and body.intent not in known_intents():
         raise HTTPException(422, "Dit onderwerp kent de assistent niet.")
@@ -120,7 +121,8 @@ def training_yaml(rows: list[tuple[str, str]]) -> str:
     class Literal(str):
         pass
 
-    def literal(dumper, value):  # examples as a block, the way Rasa writes them
+    def literal(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        # examples as a block, the way Rasa writes them
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
 
     yaml.add_representer(Literal, literal, Dumper=yaml.SafeDumper)
@@ -155,13 +157,13 @@ def week_of(moment: datetime) -> str:
 
 
 def weekly_figures(
-    messages: list[tuple[datetime, str | None, list | None]],
-    handoffs: list[tuple[datetime, str, dict]],
-) -> list[dict]:
+    messages: list[tuple[datetime, str | None, list[str] | None]],
+    handoffs: list[tuple[datetime, str, dict[str, Any]]],
+) -> list[dict[str, Any]]:
     """Counts per ISO week: questions, topics, fallback rate, flow signals, handoffs and their
     reasons, and contacts about a crisis per category (counts only, nothing that identifies
     anyone)."""
-    weeks: dict[str, dict] = defaultdict(
+    weeks: dict[str, dict[str, Any]] = defaultdict(
         lambda: {
             "messages": 0,
             "fallbacks": 0,
@@ -211,7 +213,7 @@ def weekly_figures(
 @router.get("/dashboard")
 def dashboard(
     request: Request, staff: Staff = Depends(current_staff), weeks: int = Query(8, ge=1, le=104)
-) -> dict:
+) -> dict[str, Any]:
     since = datetime.now(timezone.utc) - timedelta(weeks=weeks)
     with request.app.state.sessions() as session:
         messages = session.execute(

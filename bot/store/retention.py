@@ -8,8 +8,10 @@ functions fail with a clear message instead of reporting "0 deleted" as if all w
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
-from sqlalchemy import bindparam, create_engine, delete, func, inspect, select, text
+from sqlalchemy import TextClause, bindparam, create_engine, delete, func, inspect, select, text
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,7 @@ class TrackerEvents:
             )
         self.url = url
 
-    def _run(self, statement, **params) -> int:
+    def _run(self, statement: TextClause, **params: Any) -> int:
         engine = create_engine(self.url)
         try:
             with engine.begin() as connection:
@@ -73,19 +75,26 @@ def purge(
             )
         )
     )
-    kept_old = session.scalar(
-        select(func.count())
-        .select_from(Conversation)
-        .where(Conversation.created_at < cutoff, Conversation.id.in_(open_work))
+    # COUNT(*) without GROUP BY always returns one row: never None
+    kept_old = cast(
+        int,
+        session.scalar(
+            select(func.count())
+            .select_from(Conversation)
+            .where(Conversation.created_at < cutoff, Conversation.id.in_(open_work))
+        ),
     )
     counted = {"conversations": len(ids), "handoffs": 0, "kept_open": kept_old}
     counted["tracker_events"] = tracker.delete_older_than(
         cutoff, kept
     )  # fails before anything else is gone
     if ids:
-        counted["handoffs"] = session.execute(
-            delete(Handoff).where(Handoff.conversation_id.in_(ids))
-        ).rowcount
+        # a DELETE gives a CursorResult (with rowcount); Session.execute is typed as Result
+        deleted = cast(
+            "CursorResult[Any]",
+            session.execute(delete(Handoff).where(Handoff.conversation_id.in_(ids))),
+        )
+        counted["handoffs"] = deleted.rowcount
         for conversation in session.scalars(select(Conversation).where(Conversation.id.in_(ids))):
             session.delete(conversation)  # messages by ORM cascade, plans by ON DELETE CASCADE
     session.add(
