@@ -317,7 +317,8 @@ NOT_NAME_ENDINGS = (
 
 # service numbers of organisations are no personal data ("0800-2000", "0900-1234567"); 088 is
 # the range for companies and agencies ("CIZ: 088 789 10 00"), checked in _organisation_number
-SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)")
+# free and paid service lines, and a gemeente's "14 + area code" number ("14 030")
+SERVICE_NUMBER = re.compile(r"^\(?0(?:800|900|906|909)|^14\s?0\d{2,3}$")
 COMPANY_NUMBER = re.compile(r"^(?:(?:\+31|0031)\s*)?\(?0?\)?\s*88")
 MOBILE = re.compile(r"^(?:\(?0\)?\s*6|\+31\s*(?:\(0\))?\s*6|0031\s*6)")
 # a number right after an organisation is that organisation's ("de SVB gebeld op 030 264 82 00"),
@@ -348,25 +349,65 @@ RECENT_YEAR = date.today().year - 2
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # a separator between digit groups: a space, a dot or a dash, with spaces around it
 # ("06 - 12345678")
-_SEP = r"(?:\s*[./-]\s*|\s)?"
+_SEP = r"(?:\s*[./\\_=·–—-]\s*|,|\s)?"  # also "06_41...", "06–38...", "06,23,45,..."
 # a number glued to a word for it counts too: "bel0612345678", "tel:0612345678", "nr.06..."
 _PHONE_START = r"(?:(?<![\w+])|(?<=bel)|(?<=tel)|(?<=gsm)|(?<=nr))"
 PHONE = re.compile(
-    rf"{_PHONE_START}(?:(?:\+31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))"
+    rf"{_PHONE_START}(?:(?:\+\+?31|0031)(?:{_SEP}\(0\))?|0|\(0(?=\d{{1,3}}\)))"
     rf"(?:{_SEP}\)?{_SEP}\d){{9,10}}(?!\d)"
-    # a mobile number a digit short is still the one the writer meant: "062837194"
-    rf"|{_PHONE_START}0{_SEP}6(?:{_SEP}\d){{7}}(?!\d)"
+    # a mobile number a digit short or long is still the one the writer meant: "062837194"
+    rf"|{_PHONE_START}0{_SEP}6(?:{_SEP}\d){{7}}(?!\d)|{_PHONE_START}0{_SEP}6(?:{_SEP}\d){{10}}(?!\d)"
 )
 # family abroad: "+32 478 29 16 53", "0049 171 4829163"
 FOREIGN_PHONE = re.compile(
-    rf"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{{1,2}}(?:{_SEP}\(0\))?(?:{_SEP}\d){{7,12}}(?!\d)"
+    rf"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{{1,2}}(?:{_SEP}\(0\))?(?:{_SEP}\(?\)?{_SEP}\d){{7,12}}(?!\d)"
 )
-# a number said aloud by speech-to-text: "nul zes 38 29 17 46", "nul twintig 6 38 29 17"
-SPOKEN_PHONE = re.compile(
-    r"\bnul[\s-]+(?:zes|twintig|tien|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|"
-    r"een|twee|drie|vier|vijf|zeven|acht|negen)(?:[\s-]+\d+){1,5}(?<=\d)",
+# numbers said aloud (speech-to-text) or typed in words: "nul zes 38 29 17 46", "06 twaalf 43 56
+# 09", "nul zes dubbel vier twee ...": a run of digits and Dutch number words, from a nul or a 0
+_UNIT_WORDS = "nul|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen"
+_TENS_WORDS = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
+_TWO_DIGIT_WORDS = re.compile(
+    rf"(?:tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien"
+    rf"|(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën))?(?:{_TENS_WORDS}))",
     re.IGNORECASE,
 )
+_NUMBER_TOKEN = re.compile(r"\d+|[a-zA-ZÀ-ÿ]+")
+_GLUE = re.compile(r"[\s.,·\-–—]*")  # what may stand between the parts of a number said aloud
+
+
+def _spoken_phones(text: str) -> list[Span]:
+    spans = []
+    tokens = list(_NUMBER_TOKEN.finditer(text))
+    index = 0
+    while index < len(tokens):
+        first = tokens[index].group().lower()
+        if not (first == "nul" or first.startswith("0")):
+            index += 1
+            continue
+        digits, words, end, last = 0, 0, index, tokens[index].end()
+        while end < len(tokens):
+            token, word = tokens[end], tokens[end].group().lower()
+            if end > index and not _GLUE.fullmatch(text[last : token.start()]):
+                break
+            if word.isdigit():
+                digits += len(word)
+            elif re.fullmatch(_UNIT_WORDS, word):
+                digits, words = digits + 1, words + 1
+            elif _TWO_DIGIT_WORDS.fullmatch(word):
+                digits, words = digits + 2, words + 1
+            elif word in ("dubbel", "streepje"):  # "dubbel vier" is 44
+                digits += word == "dubbel"
+            else:
+                break
+            last, end = token.end(), end + 1
+        if words and 9 <= digits <= 11:
+            spans.append(Span(tokens[index].start(), last, "TELEFOON"))
+            index = end
+        else:
+            index += 1
+    return spans
+
+
 IBAN = re.compile(
     r"\b[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?\b", re.IGNORECASE
 )
@@ -465,6 +506,8 @@ RECORD_WORD = (
 RECORD_VALUE = (
     r"(?:[A-Z]{1,4}[/-])*\d(?:[\d./-]|\s(?=\d)){2,}\d(?:[/-][A-Z0-9]+)*"
     r"|(?:[A-Z]{1,4}[/-])+\d{3,}(?:[/-][A-Z0-9]+)*"
+    # letters between digits: "25/ZK/0931", "2026-WLZ-0481"
+    r"|\d{2,4}(?:[/-][A-Z]{1,4})+[/-]\d{3,}"
     # letters glued to the digits: "KL482913", "U26.04817"
     r"|[A-Z]{1,4}\d{4,}(?:[/-][A-Z0-9]+)*|[A-Z]{1,4}\d{2}\.\d{3,}"
 )
@@ -702,11 +745,7 @@ def _regex_spans(text: str) -> list[Span]:
         if not _organisation_number(text, m)
     ]
     spans += [Span(m.start(), m.end(), "TELEFOON") for m in FOREIGN_PHONE.finditer(text)]
-    spans += [
-        Span(m.start(), m.end(), "TELEFOON")
-        for m in SPOKEN_PHONE.finditer(text)
-        if sum(c.isdigit() for c in m.group()) >= 6
-    ]
+    spans += _spoken_phones(text)
     spans += [Span(m.start(1), m.end(1), "BSN") for m in NAMED_BSN.finditer(text)]
     if BSN_WORD.search(text):
         spans += [
@@ -783,7 +822,10 @@ def _record_number(text: str, match: re.Match[str]) -> bool:
     if (
         text[match.start(1) - 1 : match.start(1)] == "+"  # "+31 88 789 10 00": a phone number
         or SERVICE_NUMBER.match(value)
+        # after the bare "nummer" a phone-shaped number is a phone; after "dossiernummer" or
+        # "kenmerk" it is the record's ("CIZ dossiernummer 0000482719")
         or PHONE.fullmatch(value)
+        and bool(re.match(r"(?:nummer|nr\.?)\b", match.group(0), re.IGNORECASE))
         or ORGANISATION_ID.search(text[max(0, match.start() - 12) : match.start(1)])
     ):
         return False

@@ -384,6 +384,20 @@ def test_a_zorgkantoor_s_own_care_providers_list_is_read_from_content_dir(
         ("0049 160 9876543 is mijn duitse nummer", "[TELEFOON] is mijn duitse nummer"),
         ("mijn mobiel 06 1234 567 klopt wel", "mijn mobiel [TELEFOON] klopt wel"),
         ("tel nul zes 24 68 13 57 graag", "tel [TELEFOON] graag"),
+        (
+            "mijn nummer is nul zes twaalf vierendertig zesenvijftig achtenzeventig",
+            "mijn nummer is [TELEFOON]",
+        ),
+        ("bel nul zes dubbel vier 12 34 56 7", "bel [TELEFOON]"),
+        ("06_12_34_56_78 sorry toetsenbord", "[TELEFOON] sorry toetsenbord"),
+        ("vast 030–2468135 overdag", "vast [TELEFOON] overdag"),
+        ("familie in Izmir +90 (232) 123 45 67", "familie in Izmir [TELEFOON]"),
+        (
+            "nul zes is het begin van elk mobiel nummer",
+            "nul zes is het begin van elk mobiel nummer",
+        ),
+        ("de gemeente heeft nummer 14 030", "de gemeente heeft nummer 14 030"),
+        ("CIZ dossiernummer 0000123456 graag", "CIZ dossiernummer [DOSSIER] graag"),
         # an agency's number in international form is no personal data
         ("het CIZ is +31 88 789 10 00", "het CIZ is +31 88 789 10 00"),
         # addresses: abbreviated street words, a floor, a Belgian box, "nr." in between
