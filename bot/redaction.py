@@ -347,6 +347,19 @@ BIRTH_CUE = re.compile(
 RECENT_YEAR = date.today().year - 2
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# an address written against spam or said aloud: "jan [at] ziggo.nl", "r.mulder (at) home punt
+# nl", "karel apenstaartje hotmail punt com", "petra . smeets @ gmail . com", "ziggo,nl"; it must
+# end in a known top-level domain, so "ik ben at home" or "@ 10 uur" is none
+_AT = (
+    r"(?:\s*(?:@+|[\[({<]\s*(?:at|apenstaartje)\s*[\])}>])\s*"
+    r"|\s+(?:at|apenstaartje|apestaartje|apenstaart|met\s+het\s+at[\s-]teken)\s+)"
+)
+_DOT = r"(?:\s*(?:\.+|,|[\[({<]\s*(?:dot|punt)\s*[\])}>])\s*|\s+(?:dot|punt)\s+)"
+_TLD = r"(?:nl|com|be|org|net|eu|info|frl|amsterdam|de|nu|biz|online|email|me|io|uk|fr)"
+WRITTEN_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*(?:{_DOT}|\s+){_TLD}\b",
+    re.IGNORECASE,
+)
 # a separator between digit groups: a space, a dot or a dash, with spaces around it
 # ("06 - 12345678")
 _SEP = r"(?:\s*[./\\_=·–—-]\s*|,|\s)?"  # also "06_41...", "06–38...", "06,23,45,..."
@@ -730,6 +743,12 @@ def _nlp() -> tuple[Language, Matcher]:
 
 def _regex_spans(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "E-MAIL") for m in EMAIL.finditer(text)]
+    spans += [
+        Span(m.start(), m.end(), "E-MAIL")
+        for m in WRITTEN_EMAIL.finditer(text)
+        # "gestuurd naar @zorgkantoor.nl": a word before a lone "@" is no address
+        if not re.fullmatch(r"(?i:naar|aan|via|op|met|van|mail|mailen)\s+@\S+", m.group())
+    ]
     spans += [
         Span(m.start(), m.end(), "IBAN") for m in IBAN.finditer(text) if iban_valid(m.group())
     ]
@@ -1443,6 +1462,9 @@ def warm_up() -> None:
     """Build the pipeline and read the name lists now, not on the first citizen's message."""
     redact("Ik heet Jan de Vries.")
     care_providers()
+    words = lexicon()
+    if words is not None:
+        words.common()
 
 
 def redact(text: str) -> str:

@@ -406,6 +406,15 @@ def test_a_zorgkantoor_s_own_care_providers_list_is_read_from_content_dir(
         ("zijn flat is Dorpsstraat nr. 7", "zijn flat is [ADRES]"),
         ("in Mechelen, Hoogstraat 44 bus 2", "in Mechelen, [ADRES]"),
         ("ons huis: Burgemeester Visserlaan 3", "ons huis: [ADRES]"),
+        # e-mail addresses written against spam, said aloud, or with spaces and typos
+        ("mail: wim [at] kpnmail.nl", "mail: [E-MAIL]"),
+        ("naar a.kaya apenstaartje gmail punt com", "naar [E-MAIL]"),
+        ("adres: k.bos at hetnet dot nl graag", "adres: [E-MAIL] graag"),
+        ("mijn mail is lies . vos @ ziggo . nl", "mijn mail is [E-MAIL]"),
+        ("stuur naar t.smit@ziggo,nl aub", "stuur naar [E-MAIL] aub"),
+        ("ik ben at home vandaag", "ik ben at home vandaag"),
+        ("kom je @ 10 uur?", "kom je @ 10 uur?"),
+        ("ik heb het naar @zorgkantoor.nl gestuurd", "ik heb het naar @zorgkantoor.nl gestuurd"),
         # record numbers glued to their word, or with letters glued to the digits
         ("dossiernr.2025-99881 is van mij", "dossiernr.[DOSSIER] is van mij"),
         ("mijn kenmerk is AB778899", "mijn kenmerk is [DOSSIER]"),
