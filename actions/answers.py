@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content import Button, Reply, content, intent_payload
 from actions.in_context import BACK_REFERENCES, reading_in_context
 from actions.search import answer_search, second_opinion
-from actions.situation import care_profile_code, expresses_worry, stage_of
+from actions.situation import care_profile_code, expresses_burden, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
 from nlp.vocabulary import canonical, fold
 
@@ -106,11 +106,20 @@ def acknowledge_worry(dispatcher: CollectingDispatcher, tracker: Tracker) -> Non
     "hij valt steeds vaker, ik ben zo bang" deserves more than the route; a person is offered
     with it. Said once: repeated on every worried message it would sound like a machine.
     """
-    if not expresses_worry(tracker.latest_message.get("text") or ""):
+    message = tracker.latest_message.get("text") or ""
+    if not expresses_worry(message):
         return
-    text = content().dialogue_text("acknowledge_worry")
-    if not any(e.get("event") == "bot" and e.get("text") == text for e in tracker.events):
-        dispatcher.utter_message(text=text, buttons=[content().human_button().as_dict()])
+    registry = content()
+    said = [registry.dialogue_text(key) for key in ("acknowledge_worry", "acknowledge_burden")]
+    if any(e.get("event") == "bot" and e.get("text") in said for e in tracker.events):
+        return
+    # a worn-out carer also gets the way to a short rest (logeeropvang), not only a person
+    if expresses_burden(message):
+        rest = Button(registry.topic_title("ask_respite_stay"), intent_payload("ask_respite_stay"))
+        buttons = [rest.as_dict(), registry.human_button().as_dict()]
+        dispatcher.utter_message(text=said[1], buttons=buttons)
+    else:
+        dispatcher.utter_message(text=said[0], buttons=[registry.human_button().as_dict()])
 
 
 def follow_up_choice(

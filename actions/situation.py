@@ -125,6 +125,19 @@ WORRY = re.compile(
 )
 
 
+# of those, the writer's tiredness: they need rest as much as an answer
+BURDEN = re.compile(
+    rf"\b(?:ik ben|ben ik|we zijn|wij zijn|zijn we|ik voel me|ik voel mij|we voelen ons) {_INTENSE}"
+    r"(?:moe|uitgeput|ten einde raad)\b"
+    rf"|\bhet (?:valt|wordt) (?:me|mij|ons) {_INTENSE}(?:te )?zwaar\b"
+)
+
+
 def expresses_worry(text: str) -> bool:
     """Whether the writer says they are worried, afraid or worn out themselves."""
     return bool(WORRY.search(fold(text)))
+
+
+def expresses_burden(text: str) -> bool:
+    """Whether the writer says they are worn out themselves ("het valt me zwaar")."""
+    return bool(BURDEN.search(fold(text)))

@@ -862,3 +862,26 @@ def test_a_worried_first_message_is_acknowledged_once_before_the_answer() -> Non
     }
     sent, _ = answer_turn(message, [ACKNOWLEDGEMENT, first_steps.text])
     assert [m["text"] for m in sent] == [choose_reply("ask_waiting", {}, None).text]
+
+
+def test_a_worn_out_carer_is_offered_rest_as_well_as_a_person() -> None:
+    message = {
+        "intent": {"name": "ask_first_steps", "confidence": 0.95},
+        "text": "het valt me allemaal zo zwaar met mijn moeder",
+        "entities": [],
+        "intent_ranking": [{"name": "ask_first_steps", "confidence": 0.95}],
+    }
+    sent, _ = answer_turn(message)
+    assert sent[0]["text"] == (
+        "Wat zwaar voor u. Goed dat u het zegt. We zoeken het samen stap voor stap uit. Heeft u "
+        "zelf even rust nodig? Kies dan 'Logeeropvang'. Wilt u liever met een mens praten? Kies "
+        "dan 'Praat met een medewerker'."
+    )
+    assert sent[0]["buttons"] == [
+        {"title": "Logeeropvang", "payload": "/ask_respite_stay"},
+        {"title": "Praat met een medewerker", "payload": "/request_human"},
+    ]
+    # once per conversation, whichever of the two was said
+    said = [sent[0]["text"], sent[1]["text"]]
+    sent, _ = answer_turn({**message, "text": "ik ben ook zo bang dat ze valt"}, said)
+    assert sent and not any(m["text"] in (said[0], ACKNOWLEDGEMENT) for m in sent)
