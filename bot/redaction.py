@@ -917,8 +917,13 @@ def _token_spans(text: str) -> list[Span]:
             continue
         if end - start - trigger_length == 1 and first.lower_.endswith(NOT_NAME_ENDINGS):
             continue  # "ik ben Marokkaans"
-        if title_case and label.startswith("NAAM_mijn_") and not _listed(first):
-            continue  # "Mijn Moeder Woont Thuis": every word capitalised, so capitals say nothing
+        if label.startswith("NAAM_mijn_") and (
+            not _could_be_name(first) or title_case and not _listed(first)
+        ):
+            # "Mijn Moeder Woont Thuis", "mijn tante Zit nu": a capitalised Dutch word is no name
+            continue
+        if "heet" in label and any(t.lower_ in ANIMALS for t in doc[max(0, start - 4) : start]):
+            continue  # "de hond van mijn moeder heet Max": a pet
         spans.append(Span(first.idx, doc[end - 1].idx + len(doc[end - 1]), "NAAM"))
     return spans
 
@@ -1077,7 +1082,9 @@ NOT_SURNAMES = {
     "lift",
 }
 NAME_SAYINGS = re.compile(
-    r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap)\b|\bboven\s+jan\b|\bmagere\s+hein\b",
+    r"\bjan\s+(?:en\s+alleman|modaal|met\s+de\s+pet|rap|lul|snot|klaassen)\b|\bboven\s+jan\b"
+    r"|\bmagere\s+hein\b|\bjoost\s+mag\s+weten\b|\bklaar\s+is\s+kees\b|\bjantje\s+(?:lacht|huilt)\b"
+    r"|\bpiet\s+snot\b",
     re.IGNORECASE,
 )
 # after particles these are no surname: "bas in een bandje" (but "van der meer" is one)
@@ -1097,9 +1104,30 @@ ABBREVIATIONS = {
     "aub",
     "svp",
 }
+# after these a name is a provider or a place, and after an animal a pet (see _listed_names)
+NOT_BEFORE_NAMES = {"bij", "in", "uit", "over"}
+ANIMALS = {
+    "hond",
+    "hondje",
+    "kat",
+    "katje",
+    "poes",
+    "poesje",
+    "kater",
+    "parkiet",
+    "konijn",
+    "cavia",
+    "vogel",
+    "kip",
+    "kippen",
+    "pony",
+    "paard",
+    "labrador",
+    "robotkat",
+}
 # a first name typed in lower case after these is a word or a place: "met een rietje", "geen
 # joy", "woont in ans", "naar lisse" (after a relative it is still a name: "naar oma anna")
-NOT_BEFORE_LOWER_NAMES = {"een", "geen", "in", "naar", "uit"}
+NOT_BEFORE_LOWER_NAMES = {"een", "geen", "in", "naar", "uit", "ik", "je", "jij", "u"}
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,4}$")
 
 
@@ -1218,6 +1246,13 @@ def _could_be_name(token: Token) -> bool:
     return found is None or not found[1]
 
 
+def _pet_named(doc: Doc, index: int) -> bool:
+    """ "de kat heet Max", "de hond van mijn moeder heet Bobby", "wij noemen hem Poes"."""
+    before = [t.lower_ for t in doc[max(0, index - 6) : index]]
+    named = before[-1:] == ["heet"] or before[-2:] == ["noemen", "hem"]
+    return named and any(w.endswith(tuple(ANIMALS)) for w in before)
+
+
 def _introduced_names(doc: Doc) -> list[Span]:
     """A writer who starts with who someone is: "yonas is mijn zoon van 12", "cor bos is mijn
     vader, ...", "sharlon hier, ...". Only at the start of the message or after a full stop, only
@@ -1277,9 +1312,21 @@ def _listed_names(doc: Doc) -> list[Span]:
     while index < len(doc):
         token = doc[index]
         before = doc[index - 1].lower_.rstrip(".") if index > 0 else ""
+        title_at = index - 1
         if before == "" and index > 1:  # "mw. kuipers" split as "mw", ".", "kuipers"
-            before = doc[index - 2].lower_.rstrip(".")
+            before, title_at = doc[index - 2].lower_.rstrip("."), index - 2
         after_title = before in TITLES
+        # "het dr. leo kannerhuis", "'t Dr. Sarphatihuis": a building, not a doctor
+        building = after_title and title_at > 0 and doc[title_at - 1].lower_ in ("het", "'t")
+        # "van Erica naar Emmen": places on a trip, not people
+        travel = before == "van" and index + 1 < len(doc) and doc[index + 1].lower_ == "naar"
+        # "op de wachtlijst bij Aafje", "we wonen in Ens", "een klacht over Laurens": after these
+        # a name is a care provider or a place (in the development corpora no person's name
+        # followed them, a dozen organisations and places did); "hond Max": a pet
+        elsewhere = before in NOT_BEFORE_NAMES or before in ANIMALS or _pet_named(doc, index)
+        if building or travel or elsewhere:
+            index += 1
+            continue
         # a first name typed in lower case ("hoi met fatima", "mijn man gerrit"), or a surname
         # after a title ("mevrouw bouzid", "dhr. van leeuwen")
         # ("meneer kok": a listed surname after a title, also where it is a word too)
