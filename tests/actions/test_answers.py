@@ -17,10 +17,13 @@ from actions.content import Content, content, intent_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+# the intents a rule answers with action_answer (one intent, or several under "or")
 REGISTRY_INTENTS = sorted(
-    rule["steps"][-2]["intent"]
+    step["intent"]
     for rule in RULES
-    if rule["steps"][-1].get("action") == "action_answer" and "intent" in rule["steps"][-2]
+    if rule["steps"][-1].get("action") == "action_answer"
+    for step in rule["steps"][-2].get("or", [rule["steps"][-2]])
+    if "intent" in step
 )
 
 

@@ -24,8 +24,9 @@ def answered_by_registry() -> set[str]:
     intents = set()
     for rule in RULES:
         steps = rule["steps"]
-        if steps[-1].get("action") == "action_answer" and "intent" in steps[-2]:
-            intents.add(steps[-2]["intent"])
+        if steps[-1].get("action") == "action_answer":
+            # one intent, or several under "or"
+            intents |= {s["intent"] for s in steps[-2].get("or", [steps[-2]]) if "intent" in s}
     return intents
 
 
