@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
+from actions.events import bot_ever_said, previous_bot_texts
 from actions.in_context import BACK_REFERENCES, reading_in_context
 from actions.search import answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_burden, expresses_worry, stage_of
@@ -111,7 +112,7 @@ def acknowledge_worry(dispatcher: CollectingDispatcher, tracker: Tracker) -> Non
         return
     registry = content()
     said = [registry.dialogue_text(key) for key in ("acknowledge_worry", "acknowledge_burden")]
-    if any(e.get("event") == "bot" and e.get("text") in said for e in tracker.events):
+    if bot_ever_said(tracker.events, said):
         return
     # a worn-out carer also gets the way to a short rest (logeeropvang), not only a person
     if expresses_burden(message):
@@ -151,20 +152,6 @@ def follow_up_choice(
     if where:
         buttons.append(registry.human_button())
     return Reply(registry.dialogue_text("follow_up_which"), buttons)
-
-
-def previous_bot_texts(events: list[dict[str, Any]]) -> set[str]:
-    """What the bot said in its previous turn: between the last two user messages."""
-    texts: set[str] = set()
-    users = 0
-    for event in reversed(events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif event.get("event") == "bot" and users == 1 and event.get("text"):
-            texts.add(event["text"])
-    return texts
 
 
 def without_repeat(

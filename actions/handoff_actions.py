@@ -18,11 +18,11 @@ from rasa_sdk.types import DomainDict
 from actions import handoff
 from actions.answers import choose_reply
 from actions.content import content
+from actions.events import this_turn, user_messages
 from actions.flow_actions import turn_from
 from actions.flows.engine import is_side_question
 from actions.service_client import client
 from contract.slots import HANDOFF_SLOTS
-from nlp.crisis import category_of
 
 FLOW_SIGNAL_SLOTS = ["choice_aid_signals"]  # filled by the guided flows
 # Set when the handoff ends, not when it starts: the rule that starts it on "ja" needs the
@@ -83,19 +83,9 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         dispatcher.utter_message(text=choose_reply(turn.intent, dict(turn.entities), relation).text)
 
 
-def _this_turn(tracker: Tracker) -> list[dict[str, Any]]:
-    """The events after the latest user message: what this turn's form run did so far."""
-    events: list[dict[str, Any]] = []
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        events.insert(0, event)
-    return events
-
-
 def bot_spoke_this_turn(tracker: Tracker) -> bool:
     """Whether a validator already answered this message (a side question, the difference)."""
-    return any(event.get("event") == "bot" for event in _this_turn(tracker))
+    return any(event.get("event") == "bot" for event in this_turn(tracker.events))
 
 
 def answer_did_not_fit(tracker: Tracker, slot: str) -> bool:
@@ -107,7 +97,7 @@ def method_named_this_turn(tracker: Tracker) -> str | None:
     """The contact method the latest message named before it was asked ("bellen" at "met wie?")."""
     named = [
         e.get("value")
-        for e in _this_turn(tracker)
+        for e in this_turn(tracker.events)
         if e.get("event") == "slot" and e.get("name") == "handoff_method" and e.get("value")
     ]
     return named[-1] if named else None
@@ -350,22 +340,6 @@ class ActionAskHandoffEmail(Action):
         return []
 
 
-def user_messages(tracker: Tracker) -> list[dict[str, Any]]:
-    """What the person asked, outside forms: answers inside a flow or form are no topics or
-    questions. A crisis typed inside one still counts, by its category only (not its text)."""
-    messages, active_loop = [], None
-    for event in tracker.events:
-        if event.get("event") == "active_loop":
-            active_loop = event.get("name")
-        elif event.get("event") == "user":
-            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-            if active_loop is None:
-                messages.append({"text": event.get("text") or "", "intent": intent})
-            elif category_of(intent):
-                messages.append({"text": "", "intent": intent})
-    return messages
-
-
 def flow_signals(tracker: Tracker) -> list[str]:
     signals: list[str] = []
     for slot in FLOW_SIGNAL_SLOTS:
@@ -376,7 +350,7 @@ def flow_signals(tracker: Tracker) -> list[str]:
 def build_summary(tracker: Tracker) -> handoff.Summary:
     plan_id = tracker.get_slot("plan_id") if "plan_id" in tracker.slots else None
     return handoff.summarise(
-        user_messages(tracker), tracker.get_slot("relatie"), flow_signals(tracker), plan_id
+        user_messages(tracker.events), tracker.get_slot("relatie"), flow_signals(tracker), plan_id
     )
 
 

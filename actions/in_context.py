@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from actions.events import previous_user_text
 from nlp.follow_up import is_next_step_question, refusal_intent
 from nlp.vocabulary import fold
 
@@ -56,15 +57,6 @@ NEW_SUBJECT = re.compile(
 
 def rasa_urls() -> list[str]:
     return [u.strip().rstrip("/") for u in os.environ.get("RASA_URL", "").split(",") if u.strip()]
-
-
-def previous_user_text(events: list[dict[str, Any]]) -> str | None:
-    """The person's message before the latest one, unless it was a button click."""
-    users = [e for e in events if e.get("event") == "user"]
-    if len(users) < 2:
-        return None
-    text = str(users[-2].get("text") or "").strip()
-    return text if text and not text.startswith("/") else None
 
 
 def asks(text: str) -> bool:

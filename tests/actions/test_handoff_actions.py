@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff_actions
 from actions.content import content
+from actions.events import user_messages
 
 
 class FakeService:
@@ -418,8 +419,6 @@ def test_a_crisis_typed_inside_a_flow_marks_the_handoff_urgent_without_its_text(
         },
         {"event": "active_loop", "name": None},
     ]
-    assert handoff_actions.user_messages(tracker({}, events)) == [
-        {"text": "", "intent": "crisis_medical"}
-    ]
+    assert user_messages(events) == [{"text": "", "intent": "crisis_medical"}]
     summary = handoff_actions.build_summary(tracker({}, events)).as_dict()
     assert summary["crisis"] == "medical" and "urgent" in summary["signals"]
