@@ -101,19 +101,20 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(json_message={PRIVATE_REPLY: True})
 
 
-def acknowledge_worry(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def acknowledge_worry(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A word for the writer's fear or tiredness before the answer, once per conversation.
 
     "hij valt steeds vaker, ik ben zo bang" deserves more than the route; a person is offered
     with it. Said once: repeated on every worried message it would sound like a machine.
+    Whether it was said now.
     """
     message = tracker.latest_message.get("text") or ""
     if not expresses_worry(message):
-        return
+        return False
     registry = content()
     said = [registry.dialogue_text(key) for key in ("acknowledge_worry", "acknowledge_burden")]
     if bot_ever_said(tracker.events, said):
-        return
+        return False
     # a worn-out carer also gets the way to a short rest (logeeropvang), not only a person
     if expresses_burden(message):
         rest = Button(registry.topic_title("ask_respite_stay"), intent_payload("ask_respite_stay"))
@@ -121,6 +122,7 @@ def acknowledge_worry(dispatcher: CollectingDispatcher, tracker: Tracker) -> Non
         dispatcher.utter_message(text=said[1], buttons=buttons)
     else:
         dispatcher.utter_message(text=said[0], buttons=[registry.human_button().as_dict()])
+    return True
 
 
 def follow_up_choice(
@@ -386,7 +388,7 @@ class ActionFallbackSuggest(Action):
         # A town name alone ("Tilburg", "ik woon in zeist") answers the bot's "typ uw
         # woonplaats": look it up, whatever the classifier made of the message. Any gemeente
         # counts only right after that question ("Best" is also a word).
-        acknowledge_worry(dispatcher, tracker)
+        acknowledged = acknowledge_worry(dispatcher, tracker)
         place = latest_entities(tracker).get("plaats")
         if not place and tracker.get_slot("last_answer") == "which_care_office":
             place = content().find_place(tracker.latest_message.get("text") or "")
@@ -432,6 +434,15 @@ class ActionFallbackSuggest(Action):
                 Reply(content().dialogue_text("situation_noted"), content().menu_buttons()),
             )
             report(dispatcher, topic="situation_noted")
+            return [SlotSet("fallback_count", 0)]
+        # "het valt me allemaal zo zwaar": heard just now, so no "Sorry, dat begreep ik niet";
+        # where to start instead
+        if acknowledged:
+            send(
+                dispatcher,
+                Reply(content().dialogue_text("where_to_start"), content().menu_buttons()),
+            )
+            report(dispatcher, topic="worry_heard")
             return [SlotSet("fallback_count", 0)]
         failures = int(tracker.get_slot("fallback_count") or 0) + 1
         reply = fallback_reply(failures, tracker.latest_message.get("intent_ranking", []))

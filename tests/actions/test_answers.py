@@ -888,3 +888,15 @@ def test_a_worn_out_carer_is_offered_rest_as_well_as_a_person() -> None:
     said = [sent[0]["text"], sent[1]["text"]]
     sent, _ = answer_turn({**message, "text": "ik ben ook zo bang dat ze valt"}, said)
     assert sent and not any(m["text"] in (said[0], ACKNOWLEDGEMENT) for m in sent)
+
+
+def test_a_worn_out_message_that_asks_nothing_gets_no_sorry() -> None:
+    """"het valt me zo zwaar": heard, then where to start; not "Sorry, dat begreep ik niet"."""
+    events, messages = fallback_run("nlu_fallback", "het valt me allemaal zo zwaar", [])
+    said = [m for m in messages if m.get("text")]
+    assert said[0]["text"].startswith("Wat zwaar voor u.")
+    assert said[1]["text"] == "Waar wilt u mee beginnen? Kies een onderwerp, of typ uw vraag."
+    assert said[1]["buttons"] and len(said) == 2
+    assert {"event": "slot", "name": "fallback_count", "value": 0} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
