@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Button, Reply, content, intent_payload
 from actions.events import bot_ever_said, previous_bot_texts
-from actions.in_context import BACK_REFERENCES, reading_in_context
+from actions.in_context import BACK_REFERENCES, asks, reading_in_context
 from actions.search import answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_burden, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
@@ -310,7 +310,24 @@ class ActionAnswer(Action):
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
             return [*about, SlotSet("offered_human", False)]
         opinion = second_opinion(text, ranking)
-        if opinion.kind == "ask" and not str(message.get("text") or "").startswith("/"):
+        typed = str(message.get("text") or "")
+        # "mijn moeder heeft sinds vorige maand een indicatie vv5": no question the classifier
+        # is sure of, but where they stand and their zorgprofiel: the code explained and the
+        # next step from there (without a code a "Bedoelt u...?" stays the safer answer)
+        stage_now, code = stage_of(typed), care_profile_code(typed)
+        if (
+            opinion.kind == "ask"
+            and stage_now
+            and code
+            and content().term(f"zorgprofiel_{code}")
+            and not asks(typed)
+        ):
+            replies = [
+                content().explain_term(f"zorgprofiel_{code}"),
+                choose_reply("next_step", {}, relation, stage_now),
+            ]
+            return [*answered_with(dispatcher, replies, f"stage:{stage_now}"), *about]
+        if opinion.kind == "ask" and not typed.startswith("/"):
             send(
                 dispatcher, ask_back(opinion.intents)
             )  # unsure: a click is cheaper than a wrong answer

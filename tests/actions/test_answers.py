@@ -900,3 +900,24 @@ def test_a_worn_out_message_that_asks_nothing_gets_no_sorry() -> None:
     assert {"event": "slot", "name": "fallback_count", "value": 0} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+def test_a_stage_with_a_zorgprofiel_gets_the_code_and_the_next_step_not_a_question() -> None:
+    """A first message that says where they stand, with its code, is answered from there."""
+    message = {
+        "intent": {"name": "ask_indication_other_care", "confidence": 0.3},
+        "text": "mijn moeder heeft sinds vorige maand een indicatie vv5",
+        "entities": [],
+        "intent_ranking": [
+            {"name": "ask_indication_other_care", "confidence": 0.3},
+            {"name": "ask_care_profile", "confidence": 0.28},
+        ],
+    }
+    sent, events = answer_turn(message)
+    texts = [m["text"] for m in sent if m.get("text")]
+    assert texts[0].startswith("VV5 is een zorgprofiel")
+    assert texts[1] == choose_reply("next_step", {}, "moeder", "indicated").text
+    assert not any("Bedoelt u" in t for t in texts)
+    assert {"event": "slot", "name": "stage", "value": "indicated"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
