@@ -14,11 +14,12 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import choose_reply, entities_from, report, send
+from actions.answers import choose_reply, context_entities, entities_from, report, send
 from actions.content import Reply, content
 from actions.flows import engine
 from actions.flows.engine import FLOW_BY_INTENT, Turn, common_text, flow
 from actions.flows.results import finish
+from actions.in_context import reading_in_context
 from actions.service_client import client
 from contract.payload import PRIVATE_ANSWER
 
@@ -39,7 +40,12 @@ def turn_from(tracker: Tracker) -> Turn:
 def side_answer_for(tracker: Tracker):
     def answer(turn: Turn) -> Reply | None:
         relation = turn.entities.get("relatie") or tracker.get_slot("relatie")
-        return choose_reply(turn.intent or "", dict(turn.entities), relation)
+        # "waar vraag je dat aan?" during the pgb-check started by "ik wil een pgb voor mijn
+        # zoon": read with the message before it, as outside a flow (actions/in_context.py)
+        joined = reading_in_context(tracker.events, turn.text)
+        intent = joined["intent"]["name"] if joined else turn.intent
+        entities = {**context_entities(joined), **turn.entities} if joined else turn.entities
+        return choose_reply(intent or "", dict(entities), relation)
 
     return answer
 

@@ -94,3 +94,19 @@ def test_without_a_reachable_rasa_the_message_keeps_its_own_reading(monkeypatch)
         port = sock.getsockname()[1]
     monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{port}")
     assert in_context.parse("ik wil een pgb. waar vraag ik dat aan") is None
+
+
+def test_a_side_question_inside_a_flow_is_read_with_the_message_before_it(monkeypatch) -> None:
+    """ "waar vraag je dat aan?" during the pgb-check that "ik wil een pgb voor mijn zoon"
+    started gets the pgb conditions, not the help text its own words suggest."""
+    from rasa_sdk import Tracker
+
+    from actions.answers import choose_reply
+    from actions.flow_actions import side_answer_for
+    from actions.flows.engine import Turn
+
+    monkeypatch.setattr(in_context, "parse", lambda text: reading("ask_pgb_conditions", 0.8))
+    history = events("ik wil voor mijn zoon een pgb", "waar vraag je dat aan?")
+    tracker = Tracker("c", {"relatie": "zoon"}, {}, history, False, None, {}, "")
+    reply = side_answer_for(tracker)(Turn("waar vraag je dat aan?", "help", 0.6))
+    assert reply.text == choose_reply("ask_pgb_conditions", {}, "zoon").text
