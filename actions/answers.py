@@ -166,7 +166,7 @@ def without_repeat(
         return [reply]
     registry = content()
     if entities.get("begrip"):
-        term = registry.explain_term(entities["begrip"])
+        term = registry.explain_term(entities["begrip"], relation)
         if term.answer_id and term.text not in said:
             return [term]
     more = registry.more(reply.answer_id, relation)
@@ -222,7 +222,7 @@ def choose_reply(
             [Button(registry.topic_title(i) or i, f"/{i}") for i in FLOW_STARTS],
         )
     if intent == "ask_term_meaning":
-        return registry.explain_term(entities.get("begrip"))
+        return registry.explain_term(entities.get("begrip"), relation)
     if intent == "ask_client_support" and INDEPENDENT_SUPPORT & {
         entities.get("begrip"),
         entities.get("organisatie"),
@@ -323,7 +323,7 @@ class ActionAnswer(Action):
             and not asks(typed)
         ):
             replies = [
-                content().explain_term(f"zorgprofiel_{code}"),
+                content().explain_term(f"zorgprofiel_{code}", relation),
                 choose_reply("next_step", {}, relation, stage_now),
             ]
             return [*answered_with(dispatcher, replies, f"stage:{stage_now}"), *about]
@@ -336,7 +336,7 @@ class ActionAnswer(Action):
         # "mijn vader heeft een indicatie VG6": that code explained, not only its family
         code = care_profile_code(message.get("text") or "") if intent in CODE_INTENTS else None
         if code and content().term(f"zorgprofiel_{code}"):
-            replies = [content().explain_term(f"zorgprofiel_{code}")]
+            replies = [content().explain_term(f"zorgprofiel_{code}", relation)]
         else:
             replies = without_repeat(
                 choose_reply(intent, entities, relation, stage),

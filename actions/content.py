@@ -255,13 +255,15 @@ class Content:
     def term(self, term_id: str) -> dict | None:
         return next((t for t in self.terms if t["id"] == term_id), None)
 
-    def explain_term(self, term_id: str | None) -> Reply:
+    def explain_term(self, term_id: str | None, relation: str | None = None) -> Reply:
+        """A term explained; about a relative where the term has a text for that
+        ("VV5 ... Uw moeder woont dan in een huis met zorg")."""
         term = self.term(term_id) if term_id else None
         if term is None:
             return Reply(self.dialogue_text("term_unknown"), self.menu_buttons())
         topic = term.get("topic")
         buttons = [Button(self.topic_title(topic) or topic, intent_payload(topic))] if topic else []
-        return Reply(self.render(term["text"]), buttons, f"{TERM_ANSWER}{term['id']}")
+        return Reply(self._text_for(term, relation, "text"), buttons, f"{TERM_ANSWER}{term['id']}")
 
     def _place_index(self) -> dict[str, list[dict[str, Any]]]:
         """Folded name -> regions: gemeenten (also without CBS's suffix, "Bergen (L.)") and

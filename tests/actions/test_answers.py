@@ -921,3 +921,12 @@ def test_a_stage_with_a_zorgprofiel_gets_the_code_and_the_next_step_not_a_questi
     assert {"event": "slot", "name": "stage", "value": "indicated"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+def test_a_zorgprofiel_about_a_relative_speaks_of_that_relative() -> None:
+    reply = content().explain_term("zorgprofiel_vv5", "moeder")
+    assert reply.text == (
+        "VV5 is een zorgprofiel bij dementie. De naam is: beschermd wonen. Uw moeder woont dan in "
+        "een huis met zorg. Er is veel hulp en toezicht."
+    )
+    assert "U woont" in content().explain_term("zorgprofiel_vv5").text
