@@ -891,7 +891,7 @@ def test_a_worn_out_carer_is_offered_rest_as_well_as_a_person() -> None:
 
 
 def test_a_worn_out_message_that_asks_nothing_gets_no_sorry() -> None:
-    """"het valt me zo zwaar": heard, then where to start; not "Sorry, dat begreep ik niet"."""
+    """ "het valt me zo zwaar": heard, then where to start; not "Sorry, dat begreep ik niet"."""
     events, messages = fallback_run("nlu_fallback", "het valt me allemaal zo zwaar", [])
     said = [m for m in messages if m.get("text")]
     assert said[0]["text"].startswith("Wat zwaar voor u.")
