@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "build" / "dutch_words.sqlite"
-# words at least this common (Zipf scale: 4 is ten times per million words) are kept in memory
+# words at least this common (Zipf scale: 4.5 is 30 times per million words) are kept in memory
 # for the redactor's typo check: a few thousand words
 COMMON_ZIPF = 4.5
 

@@ -604,7 +604,10 @@ COMPOUND_ZIPF = 3.0
 
 
 def _one_edit(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion away."""
+    """Every string one deletion, transposition, substitution or insertion away.
+
+    Written out, not symspellpy or rapidfuzz: the typo check only asks whether one of these few
+    hundred strings is a common word (a set lookup), which needs no index of the word list."""
     letters = "abcdefghijklmnopqrstuvwxyzëéèïöüç"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     return {
