@@ -285,7 +285,8 @@ class ActionAnswer(Action):
         relation = entities.get("relatie") or tracker.get_slot("relatie")
         about = [SlotSet("relatie", entities["relatie"])] if entities.get("relatie") else []
         # where the person stands is kept whatever this turn answers (also a "Bedoelt u...?")
-        stage = stage_of(message.get("text") or "") or tracker.get_slot("stage")
+        stage_now = stage_of(message.get("text") or "")
+        stage = stage_now or tracker.get_slot("stage")
         if stage:
             about.append(SlotSet("stage", stage))
         acknowledge_worry(dispatcher, tracker)
@@ -314,7 +315,7 @@ class ActionAnswer(Action):
         # "mijn moeder heeft sinds vorige maand een indicatie vv5": no question the classifier
         # is sure of, but where they stand and their zorgprofiel: the code explained and the
         # next step from there (without a code a "Bedoelt u...?" stays the safer answer)
-        stage_now, code = stage_of(typed), care_profile_code(typed)
+        code = care_profile_code(typed)
         if (
             opinion.kind == "ask"
             and stage_now

@@ -108,8 +108,11 @@ _INTENSE = (
     r"(?:allemaal |zo |erg |heel |echt |best |wel |nogal |ontzettend |enorm |vreselijk |zeer |"
     r"een beetje |ook |nu )*"
 )
+# the writer about themself: "ik ben", "we voelen ons"
+_I_AM = r"\b(?:ik ben|ben ik|we zijn|wij zijn|zijn we|ik voel me|ik voel mij|we voelen ons) "
+_HEAVY = rf"|\bhet (?:valt|wordt) (?:me|mij|ons) {_INTENSE}(?:te )?zwaar\b"
 WORRY = re.compile(
-    rf"\b(?:ik ben|ben ik|we zijn|wij zijn|zijn we|ik voel me|ik voel mij|we voelen ons) {_INTENSE}"
+    rf"{_I_AM}{_INTENSE}"
     r"(?:bang(?! dat\b)|angstig|ongerust|bezorgd|in paniek|radeloos|wanhopig|machteloos|"
     r"verdrietig|overstuur|moe|uitgeput|ten einde raad|de weg kwijt)\b"
     # "ik ben bang dat het te duur wordt" is a figure of speech; "zo bang dat" is not
@@ -117,7 +120,7 @@ WORRY = re.compile(
     rf"|\b(?:ik maak me|ik maak mij|we maken ons|wij maken ons|maak ik me|maken we ons) {_INTENSE}"
     r"(?:grote |veel |ernstig |echt )?zorgen\b"
     r"|\bik heb (?:zo |veel |grote )?zorgen\b"
-    rf"|\bhet (?:valt|wordt) (?:me|mij|ons) {_INTENSE}(?:te )?zwaar\b"
+    rf"{_HEAVY}"
     r"|\bik (?:weet|snap) (?:het )?niet (?:meer )?"
     r"(?:wat ik moet doen|waar ik moet beginnen|hoe het moet)\b"
     r"|\bik zie door de bomen het bos niet meer\b|\bik zit met de handen in het haar\b"
@@ -126,11 +129,7 @@ WORRY = re.compile(
 
 
 # of those, the writer's tiredness: they need rest as much as an answer
-BURDEN = re.compile(
-    rf"\b(?:ik ben|ben ik|we zijn|wij zijn|zijn we|ik voel me|ik voel mij|we voelen ons) {_INTENSE}"
-    r"(?:moe|uitgeput|ten einde raad)\b"
-    rf"|\bhet (?:valt|wordt) (?:me|mij|ons) {_INTENSE}(?:te )?zwaar\b"
-)
+BURDEN = re.compile(rf"{_I_AM}{_INTENSE}(?:moe|uitgeput|ten einde raad)\b{_HEAVY}")
 
 
 def expresses_worry(text: str) -> bool:
