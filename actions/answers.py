@@ -19,6 +19,7 @@ from actions.in_context import BACK_REFERENCES, asks, reading_in_context
 from actions.search import answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_burden, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
+from nlp.follow_up import refusal_intent
 from nlp.vocabulary import canonical, fold
 
 SECOND_FAILURE = 2
@@ -88,6 +89,8 @@ def report(
 
 # a relative named as the one who gives the care, not the one who gets it
 CARER_INTENTS = {"ask_pgb_family_pay", "ask_pgb_employer"}
+# what a refusal question is read as (nlp/follow_up.py) before the earlier answer is known
+REFUSAL_INTENTS = {"ask_objection", "ask_mediation"}
 CARER_ROLE = re.compile(
     r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
     r"helpt|zorgt|verzorgt|doet de zorg)\b(?!\s+(?:zichzelf|niet))"
@@ -300,6 +303,10 @@ class ActionAnswer(Action):
                 joined["text"],
             )
             entities = {**context_entities(joined), **entities}
+        # "en als ze er niks mee doen?" after the complaints answer is about the complaint
+        refused = content().when_refused(tracker.get_slot("last_answer"))
+        if refused and intent in REFUSAL_INTENTS and refusal_intent(message.get("text") or ""):
+            intent = refused
         choice = follow_up_choice(
             message.get("text") or "",
             intent,

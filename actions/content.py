@@ -243,6 +243,10 @@ class Content:
         """Whether the answer ends by offering a person, so that "ja" means yes to that."""
         return bool(self._by_id.get(answer_id or "", {}).get("offers_human"))
 
+    def when_refused(self, answer_id: str | None) -> str | None:
+        """The topic of "en als ze nee zeggen?" right after this answer, where it is not bezwaar."""
+        return self._by_id.get(answer_id or "", {}).get("when_refused")
+
     def topic_of(self, answer_id: str | None) -> str | None:
         """The intent an earlier reply answered: an answer's own, or a glossary term's topic."""
         if answer_id and answer_id.startswith(TERM_ANSWER):

@@ -87,7 +87,10 @@ INTENT_NAME = "next_step"
 REFUSAL = re.compile(
     r"\b(?:als|stel dat|wanneer|wat gebeurt er als)\b[^,.;!?]*\b(?:nee|afgewezen|afwijzen|afwijst|"
     r"afgekeurd|weigeren|weigert|geweigerd|niet (?:krijg\w*|toegekend|goedgekeurd|verantwoord|"
-    r"kan|lukt|mag)|geen (?:plek|plaats|ruimte)|niks mee doen|niets mee doen|niet eens)\b"
+    r"veilig|kan|lukt|mag)|niet (?:wordt|worden|word) (?:goedgekeurd|toegekend)|"
+    r"(?:ze|zij) niet (?:luisteren|willen)|"
+    r"er (?:dan )?(?:nog )?niet uit(?:komen|komt|kom)?|"
+    r"geen (?:plek|plaats|ruimte)|niks mee doen|niets mee doen|niet eens)\b"
 )
 PLACE = re.compile(r"\bgeen (?:plek|plaats|ruimte)\b")
 
@@ -128,11 +131,16 @@ class FollowUpQuestion(GraphComponent):
             if text.startswith("/"):
                 continue
             wanted = INTENT_NAME if is_next_step_question(text) else refusal_intent(text)
+            # "wat als het zorgkantoor zegt dat het niet kan" names an organisation, but does
+            # not ask what it is
+            overridable = GENERIC_INTENTS | (
+                {"ask_term_meaning"} if wanted != INTENT_NAME else set()
+            )
             if (
                 wanted is None
                 or intent.get("name") == wanted
                 or (
-                    intent.get("name") not in GENERIC_INTENTS
+                    intent.get("name") not in overridable
                     and float(intent.get("confidence") or 0) >= UNSURE
                 )
             ):

@@ -930,3 +930,32 @@ def test_a_zorgprofiel_about_a_relative_speaks_of_that_relative() -> None:
         "een huis met zorg. Er is veel hulp en toezicht."
     )
     assert "U woont" in content().explain_term("zorgprofiel_vv5").text
+
+
+def _refusal_after(answer_id: str, text: str) -> tuple[str, str]:
+    """What "en als ze nee zeggen?" gets right after an answer: the texts and the answer id."""
+    earlier = content().answer(content().topic_of(answer_id) or "")
+    assert earlier is not None
+    message = {"intent": {"name": "ask_objection", "confidence": 1.0}, "text": text}
+    sent, events = answer_turn(message, [earlier.text], slots={"last_answer": answer_id})
+    answered = [e["value"] for e in events if e.get("name") == "last_answer"]
+    return " ".join(m["text"] for m in sent), answered[-1]
+
+
+def test_a_refusal_question_is_about_what_was_just_discussed():
+    # a complaint the care home ignores: the complaint route goes on (geschilleninstantie)
+    said, answered = _refusal_after("complaint", "en als ze er niks mee doen?")
+    assert answered == "complaint" and "geschilleninstantie" in said
+    # care that is not given as agreed, and they do not listen: a complaint
+    said, answered = _refusal_after("unhappy_with_care", "en als ze niet luisteren?")
+    assert answered == "complaint" and "klachtenfunctionaris" in said
+    # the partner may not move in along: the zorgkantoor can help find a place
+    said, answered = _refusal_after(
+        "living_together", "en als de instelling zegt dat dat niet kan?"
+    )
+    assert answered == "mediation"
+
+
+def test_a_refusal_question_after_other_answers_is_about_bezwaar():
+    said, answered = _refusal_after("indication_apply", "en als het ciz nee zegt?")
+    assert answered == "objection" and "bezwaar" in said

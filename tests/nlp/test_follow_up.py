@@ -46,6 +46,11 @@ def test_questions_with_a_topic_of_their_own(text: str) -> None:
         ("stel dat ze het afwijzen, wat dan", "ask_objection"),
         ("wat als de aanbieder geen plek heeft", "ask_mediation"),
         ("wat als ik het er niet eens mee ben", "ask_objection"),
+        ("wat als dat niet wordt goedgekeurd", "ask_objection"),
+        ("en als het zorgkantoor zegt dat het thuis niet veilig is?", "ask_objection"),
+        ("en als we er dan nog niet uitkomen", "ask_objection"),
+        ("en als ze niet luisteren?", "ask_objection"),
+        ("als hij niet luistert naar de dokter, wat dan", None),
         ("nee dank u", None),
     ],
 )
@@ -81,3 +86,11 @@ def test_a_question_about_the_steps_of_the_route_is_no_next_step_question() -> N
 def test_a_refusal_question_read_as_a_form_answer_is_still_a_refusal_question() -> None:
     # "en als ze daar geen plek hebben" was read as inform (0.81) and got "niet goed begrepen"
     assert read("en als ze daar geen plek hebben", "inform", 0.81) == "ask_mediation"
+
+
+def test_a_refusal_question_naming_an_organisation_does_not_ask_what_it_is() -> None:
+    # "wat als het zorgkantoor zegt dat..." got the glossary's "Het zorgkantoor voert de Wlz uit"
+    text = "wat als het zorgkantoor zegt dat dat niet verantwoord is"
+    assert read(text, "ask_term_meaning", 0.95) == "ask_objection"
+    # a next-step question does not: "wat is de volgende stap bij het CIZ" may ask a term
+    assert read("wat is het ciz", "ask_term_meaning", 0.95) == "ask_term_meaning"
