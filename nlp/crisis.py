@@ -124,17 +124,24 @@ class Reading:
     # categories whose own "not this" wording appeared ("de thuiszorg stopt zodra ze naar het
     # verpleeghuis gaat" is no sudden loss of care); a sign of now still keeps them
     vetoed: frozenset[str] = frozenset()
+    # the person with dementia or a psychosis hits the writer ("pa (dementie) slaat me"): the
+    # door is the huisarts (danger at home), not Veilig Thuis
+    by_condition: bool = False
 
     @property
     def categories(self) -> frozenset[str]:
         if self.idiom:
             return frozenset()
         if self.now:
-            return self.strong | self.weak
-        if self.past:
+            found = self.strong | self.weak
+        elif self.past:
             return frozenset()
-        found = (self.strong if self.background else self.strong | self.weak) - self.vetoed
-        return found & self.recent_exempt if self.recent else found
+        else:
+            found = (self.strong if self.background else self.strong | self.weak) - self.vetoed
+            found = found & self.recent_exempt if self.recent else found
+        if self.by_condition and "abuse" in found:
+            found = (found - {"abuse"}) | {"danger_home"}
+        return found
 
 
 @lru_cache(maxsize=1)
@@ -203,6 +210,12 @@ class CrisisRules:
                         "idioms",
                     )
                 },
+                **{
+                    f"condition_{part}": (self.rules.get("aggression_by_condition") or {}).get(
+                        part, []
+                    )
+                    for part in ("condition", "against_writer")
+                },
                 **{f"not_{c}": (self.rules.get("not") or {}).get(c, []) for c in CATEGORIES},
             }
             for label, patterns in sections.items():
@@ -251,6 +264,7 @@ class CrisisRules:
             recent="recent_past" in labels or "closings" in labels,
             recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()),
             vetoed=vetoed,
+            by_condition={"condition_condition", "condition_against_writer"} <= labels,
         )
 
     @staticmethod

@@ -330,3 +330,29 @@ def test_the_second_reader_alone_keeps_quiet_on_a_few_words_and_when_overruled(n
         rules.decide(doc, [{"name": "inform", "confidence": 0.5}], ("carer_exhaustion", 0.92))
         == "carer_exhaustion"
     )
+
+
+def test_later_is_the_future_not_a_form_answer(nlp, rules) -> None:
+    # "later" put off a form question and silenced the emergency typed after it
+    assert rules.decide(nlp("dat vul ik later in, mijn vader ligt op de grond")) == "medical"
+    assert rules.decide(nlp("telefoon: later, hij is gevallen en bloedt")) == "medical"
+    # a worry for later is still no emergency now
+    assert rules.decide(nlp("wat als hij later weer valt en op de grond ligt")) is None
+    assert rules.decide(nlp("ik vraag het voor later: wat als ze op de grond ligt")) is None
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # the person with the condition turns on the carer: the huisarts, not Veilig Thuis
+        ("mijn vrouw heeft alzheimer en ze slaat me steeds als ik haar help", "danger_home"),
+        ("opa herkent me niet meer en schopt me als ik binnenkom", "danger_home"),
+        # the person with the condition is the one being hurt: Veilig Thuis
+        ("mijn broer slaat onze moeder, zij heeft dementie", "abuse"),
+        ("de buurman slaat me en bedreigt me elke dag", "abuse"),
+    ],
+)
+def test_aggression_from_a_condition_is_danger_at_home(
+    nlp, rules, text: str, category: str
+) -> None:
+    assert rules.decide(nlp(text)) == category
