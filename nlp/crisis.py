@@ -214,7 +214,7 @@ class CrisisRules:
                     f"condition_{part}": (self.rules.get("aggression_by_condition") or {}).get(
                         part, []
                     )
-                    for part in ("condition", "against_writer")
+                    for part in ("condition", "against_writer", "except")
                 },
                 **{f"not_{c}": (self.rules.get("not") or {}).get(c, []) for c in CATEGORIES},
             }
@@ -264,7 +264,8 @@ class CrisisRules:
             recent="recent_past" in labels or "closings" in labels,
             recent_exempt=frozenset(self.rules.get("recent_past_exempt") or ()),
             vetoed=vetoed,
-            by_condition={"condition_condition", "condition_against_writer"} <= labels,
+            by_condition={"condition_condition", "condition_against_writer"} <= labels
+            and "condition_except" not in labels,
         )
 
     @staticmethod

@@ -350,6 +350,9 @@ def test_later_is_the_future_not_a_form_answer(nlp, rules) -> None:
         # the person with the condition is the one being hurt: Veilig Thuis
         ("mijn broer slaat onze moeder, zij heeft dementie", "abuse"),
         ("de buurman slaat me en bedreigt me elke dag", "abuse"),
+        # violence of long standing, or the writer is the one with the condition: abuse
+        ("mijn vrouw slaat me al jaren, nu met haar dementie is het nog erger", "abuse"),
+        ("hij schopt me omdat ik dement ben en toch niemand het gelooft", "abuse"),
     ],
 )
 def test_aggression_from_a_condition_is_danger_at_home(
