@@ -94,6 +94,14 @@ def test_answers_only_for_known_intents_and_buttons_lead_somewhere() -> None:
             assert button["intent"] in INTENTS, f"{item['id']}: button to {button['intent']}"
 
 
+def test_a_refused_topic_is_an_answered_intent() -> None:
+    """`when_refused` leads to an answer ("en als ze er niks mee doen?" after a complaint)."""
+    refused = {i["id"]: i["when_refused"] for i in CONTENT.answers if "when_refused" in i}
+    assert refused, "no answer names what a refusal question after it is about"
+    for answer_id, intent in refused.items():
+        assert intent in answered_by_registry() - SPECIAL, f"{answer_id}: {intent}"
+
+
 def test_glossary_topics_are_answered_intents_with_a_title() -> None:
     for term in CONTENT.terms:
         if "topic" in term:
