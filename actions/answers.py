@@ -292,6 +292,11 @@ class ActionAnswer(Action):
         stage = stage_now or tracker.get_slot("stage")
         if stage:
             about.append(SlotSet("stage", stage))
+        previous = str(tracker.get_slot("last_answer") or "")
+        if intent in ("next_step", "ask_first_steps") and previous.startswith("crisis:"):
+            from actions.crisis import repeat_door  # actions.crisis imports this module
+
+            return [*repeat_door(dispatcher, previous.removeprefix("crisis:")), *about]
         acknowledge_worry(dispatcher, tracker)
         text, ranking = message.get("text") or "", message.get("intent_ranking") or []
         # "waar vragen we dat aan" after "we willen een pgb": read with the message before it

@@ -141,3 +141,19 @@ class ActionCrisis(Action):
         # a typed "ja" now means yes to a person (outside the handoff form, which asks itself)
         events.append(SlotSet("offered_human", loop != HANDOFF_FORM))
         return events
+
+
+def repeat_door(dispatcher: CollectingDispatcher, category: str) -> list[EventType]:
+    """ "Wat moet ik doen?" right after a crisis reply asks about the emergency, not about the
+    route to Wlz care (talking to the bot as a worried daughter: it got the first steps of the
+    Wlz after "mijn vader sloeg me net"): the door once more, then a person."""
+    reply = crisis_reply(category, datetime.now(timezone.utc), flow_paused=False, in_handoff=False)
+    dispatcher.utter_message(text=content().dialogue_text("crisis_first"))
+    send(dispatcher, reply.door)
+    if reply.calls:
+        dispatcher.utter_message(json_message={"calls": reply.calls})
+    if reply.closing is not None:
+        send(dispatcher, reply.closing)
+    # not "crisis:": the staff figures count one crisis contact, not each repeat
+    report(dispatcher, topic=f"crisis_repeat:{category}")
+    return [SlotSet("last_answer", reply.door.answer_id), SlotSet("offered_human", True)]

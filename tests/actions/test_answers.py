@@ -959,3 +959,17 @@ def test_a_refusal_question_is_about_what_was_just_discussed():
 def test_a_refusal_question_after_other_answers_is_about_bezwaar():
     said, answered = _refusal_after("indication_apply", "en als het ciz nee zegt?")
     assert answered == "objection" and "bezwaar" in said
+
+
+def test_what_to_do_right_after_a_crisis_reply_gets_the_door_again():
+    # "mijn vader sloeg me net" got the huisarts's door; "wat moet ik doen" then got the first
+    # steps towards a Wlz indication
+    message = {"intent": {"name": "next_step", "confidence": 1.0}, "text": "wat moet ik doen"}
+    sent, events = answer_turn(
+        message, ["Bel dan 112."], slots={"last_answer": "crisis:danger_home"}
+    )
+    said = " ".join(m["text"] for m in sent)
+    assert "112" in said and "huisarts" in said and "indicatie" not in said
+    # after another answer the same question is about the route again
+    sent, _ = answer_turn(message, ["Een pgb is ..."], slots={"last_answer": "pgb_what"})
+    assert "112" not in " ".join(m["text"] for m in sent)
