@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content import Button, Reply, content, intent_payload
 from actions.events import bot_ever_said, previous_bot_texts
 from actions.in_context import BACK_REFERENCES, asks, reading_in_context
-from actions.search import answer_search, second_opinion
+from actions.search import QUESTION_WORDS, answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_burden, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
 from nlp.follow_up import refusal_intent
@@ -92,7 +92,8 @@ CARER_INTENTS = {"ask_pgb_family_pay", "ask_pgb_employer"}
 # what a refusal question is read as (nlp/follow_up.py) before the earlier answer is known
 REFUSAL_INTENTS = {"ask_objection", "ask_mediation"}
 CARER_ROLE = re.compile(
-    r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
+    r"\b(?:mijn|m'n|mn|onze)\s+\w+\s+(?:(?:daarvan|ervan|daar\s+van|daaruit|eruit|ook|dan)\s+)?"
+    r"(?:betalen|inhuren|aannemen|in dienst|als zorgverlener|"
     r"helpt|zorgt|verzorgt|doet de zorg)\b(?!\s+(?:zichzelf|niet))"
     r"|\b(?:betalen|inhuren|aannemen)\s+(?:aan\s+)?(?:mijn|m'n|mn)\s+\w+"
 )
@@ -293,7 +294,10 @@ class ActionAnswer(Action):
         if stage:
             about.append(SlotSet("stage", stage))
         previous = str(tracker.get_slot("last_answer") or "")
-        if intent in ("next_step", "ask_first_steps") and previous.startswith("crisis:"):
+        # after an emergency, not after exhaustion: "ik red het niet meer ... wat is de eerste
+        # stap" asks for the route (development dialogues)
+        emergency = previous.startswith("crisis:") and previous != "crisis:carer_exhaustion"
+        if intent in ("next_step", "ask_first_steps") and emergency:
             from actions.crisis import repeat_door  # actions.crisis imports this module
 
             return [*repeat_door(dispatcher, previous.removeprefix("crisis:")), *about]
@@ -322,6 +326,15 @@ class ActionAnswer(Action):
         if choice is not None:
             send(dispatcher, choice)  # the earlier answer stays the one "Vertel meer" extends
             return [*about, SlotSet("offered_human", False)]
+        # "mag ik mijn zus daarvan betalen" was read as skip (0.74) and got "U was nog niet bezig
+        # met een stappenplan": outside a flow, navigation with a whole question behind it is a
+        # question the classifier missed, so the person chooses among its likeliest topics
+        if intent in NAVIGATION_WITHOUT_FLOW and asks(text) and len(text.split()) >= QUESTION_WORDS:
+            topics = tuple(str(r["name"]) for r in ranking if str(r["name"]).startswith("ask_"))
+            if topics:
+                send(dispatcher, ask_back(topics[:2]))
+                report(dispatcher, topic="ask_back")
+                return [*about, SlotSet("offered_human", False)]
         opinion = second_opinion(text, ranking)
         typed = str(message.get("text") or "")
         # "mijn moeder heeft sinds vorige maand een indicatie vv5": no question the classifier

@@ -973,3 +973,34 @@ def test_what_to_do_right_after_a_crisis_reply_gets_the_door_again():
     # after another answer the same question is about the route again
     sent, _ = answer_turn(message, ["Een pgb is ..."], slots={"last_answer": "pgb_what"})
     assert "112" not in " ".join(m["text"] for m in sent)
+
+
+def test_a_question_read_as_navigation_outside_a_flow_asks_which_topic():
+    # "mag ik mijn zus daarvan betalen" was read as skip and got "U was nog niet bezig met..."
+    message = {
+        "intent": {"name": "skip", "confidence": 0.74},
+        "intent_ranking": [
+            {"name": "skip", "confidence": 0.74},
+            {"name": "ask_pgb_family_pay", "confidence": 0.08},
+            {"name": "ask_own_contribution", "confidence": 0.06},
+        ],
+        "text": "mag ik mijn zus daarvan betalen",
+        "entities": [{"entity": "relatie", "value": "zus"}],
+    }
+    sent, events = answer_turn(message, ["Een pgb is ..."], slots={"relatie": "moeder"})
+    buttons = [b["payload"] for m in sent for b in m.get("buttons", [])]
+    assert "/ask_pgb_family_pay" in buttons and "/ask_own_contribution" in buttons
+    # the sister is the carer here, not the one the care is for
+    assert not any(e.get("name") == "relatie" and e.get("value") == "zus" for e in events)
+    # a short "waar was ik" outside a flow still says there is nothing to resume
+    message = {"intent": {"name": "where_was_i", "confidence": 0.9}, "text": "waar was ik"}
+    sent, _ = answer_turn(message, ["Een pgb is ..."])
+    assert sent[0]["text"] == content().dialogue_text("nothing_to_resume")
+
+
+def test_what_to_do_after_exhaustion_is_the_next_step_of_the_route():
+    message = {"intent": {"name": "next_step", "confidence": 1.0}, "text": "wat moet ik doen"}
+    sent, _ = answer_turn(
+        message, ["Wat zwaar voor u."], slots={"last_answer": "crisis:carer_exhaustion"}
+    )
+    assert sent[0]["text"] == content().dialogue_text("next_step_orienting")
