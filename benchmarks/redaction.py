@@ -237,9 +237,11 @@ def main() -> None:
         "ninth writer's (e-mail 0.939) to the eighth, the tenth writer's (near misses 2.5 %) to "
         "the ninth. The fresh corpus (eleventh writer; messages dropped mechanically as near "
         "copies of other corpora are counted in its header) was first run after the ninth "
-        "development corpus. The older evaluation corpora are further readings: the tenth "
-        "writer's is read a second time, the ninth writer's a third, the eighth writer's a "
-        "fourth, and the earlier ones more often while the rules were built.",
+        "development corpus (near misses 8.7 %), and read a second time after near misses of "
+        "the development corpora were kept (an organisation's mailbox or RSIN, a signature of "
+        "an organisation). The older evaluation corpora are further readings: the tenth "
+        "writer's is read a third time, the ninth writer's a fourth, the eighth writer's a "
+        "fifth, and the earlier ones more often while the rules were built.",
         "",
     ]
     for index, (name, items) in enumerate(corpora.items()):

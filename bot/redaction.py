@@ -185,11 +185,28 @@ CLOSING_NOT_NAMES = {
 }
 
 
+ORGANISATION_SIGNATURES = (
+    "raad",
+    "bv",
+    "b.v",
+    "stichting",
+    "bewindvoering",
+    "vereniging",
+    "zorgkantoor",
+    "afdeling",
+    "secretariaat",
+    "redactie",
+)
+
+
 def _closing_names_someone(words: str) -> bool:
     """What follows a closing holds a name: a capitalised word, a listed first name or surname,
     or a word no Dutch word list knows."""
     parts = words.split()
     if not parts or parts[0].lower() in CLOSING_NOT_NAMES:
+        return False
+    # "Hartelijke groet, Cliëntenraad", "Met vriendelijke groet, Bewindvoering Noord BV"
+    if any(p.lower().strip(".").endswith(ORGANISATION_SIGNATURES) for p in parts):
         return False
     lists = name_lists()
     # "de kinderen": a particle alone is no evidence ("De" is a listed surname)
@@ -345,6 +362,56 @@ BIRTH_CUE = re.compile(
 )
 # dates from two years ago on are usually letters, decisions and appointments, not birthdays
 RECENT_YEAR = date.today().year - 2
+
+# an organisation's mailbox, not a person's: "info@ciz.nl", "klantenservice@svb.nl"
+ROLE_MAILBOXES = {
+    "info",
+    "contact",
+    "klantenservice",
+    "secretariaat",
+    "administratie",
+    "servicedesk",
+    "helpdesk",
+    "receptie",
+    "klachten",
+    "noreply",
+    "no-reply",
+    "algemeen",
+}
+
+# the domains of the organisations a citizen writes to about the Wlz
+ORGANISATION_DOMAINS = {
+    "ciz",
+    "svb",
+    "hetcak",
+    "cak",
+    "pgb",
+    "persaldo",
+    "rijksoverheid",
+    "zorginstituutnederland",
+    "menziszorgkantoor",
+    "vgz-zorgkantoren",
+    "zilverenkruis",
+    "cz",
+    "dsw",
+    "zorgenzekerheid",
+    "veiligthuis",
+    "mee",
+    "zorgbelang",
+    "113",
+}
+
+
+def _role_mailbox(address: str) -> bool:
+    """ "info@ciz.nl", "klantenservice [at] svb.nl": a known organisation's mailbox; "info@" at any
+    other domain may be a family's own ("info@jansen.nl" names the family)."""
+    local = re.match(r"[\w.+-]+", address)
+    domain = re.search(r"(?:@|\bat\b|apenstaartje)\W*([\w-]+)", address, re.IGNORECASE)
+    if not local or local.group().lower() not in ROLE_MAILBOXES or not domain:
+        return False
+    label = domain.group(1).lower()
+    return label in ORGANISATION_DOMAINS or label.startswith(("gemeente", "zorgkantoor"))
+
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # an address written against spam or said aloud: "jan [at] ziggo.nl", "r.mulder (at) home punt
@@ -525,7 +592,15 @@ RECORD_VALUE = (
     r"|[A-Z]{1,4}\d{4,}(?:[/-][A-Z0-9]+)*|[A-Z]{1,4}\d{2}\.\d{3,}"
 )
 # numbers of an organisation, not of a person's record: "KvK-nummer", "AGB-code", "btw-nummer"
-ORGANISATION_ID = re.compile(r"\b(?:kvk|agb|btw|kamer\s+van\s+koophandel)", re.IGNORECASE)
+ORGANISATION_ID = re.compile(r"\b(?:kvk|agb|btw|rsin|kamer\s+van\s+koophandel)", re.IGNORECASE)
+
+
+def _organisation_id(before: str) -> bool:
+    """Nine digits right after "RSIN" or "KvK", with no word for a BSN in between."""
+    cue = list(ORGANISATION_ID.finditer(before))
+    return bool(cue) and not BSN_WORD.search(before[cue[-1].end() :])
+
+
 RECORD = re.compile(
     rf"\b(?:{RECORD_WORD})(?![^\W\d])[^.?!\n\d]{{0,45}}?(?<![\w/-])({RECORD_VALUE})(?![\w/-])",
     re.IGNORECASE,
@@ -745,12 +820,17 @@ def _nlp() -> tuple[Language, Matcher]:
 
 
 def _regex_spans(text: str) -> list[Span]:
-    spans = [Span(m.start(), m.end(), "E-MAIL") for m in EMAIL.finditer(text)]
+    spans = [
+        Span(m.start(), m.end(), "E-MAIL")
+        for m in EMAIL.finditer(text)
+        if not _role_mailbox(m.group())
+    ]
     spans += [
         Span(m.start(), m.end(), "E-MAIL")
         for m in WRITTEN_EMAIL.finditer(text)
         # "gestuurd naar @zorgkantoor.nl": a word before a lone "@" is no address
         if not re.fullmatch(r"(?i:naar|aan|via|op|met|van|mail|mailen)\s+@\S+", m.group())
+        and not _role_mailbox(m.group())
     ]
     spans += [
         Span(m.start(), m.end(), "IBAN") for m in IBAN.finditer(text) if iban_valid(m.group())
@@ -760,6 +840,8 @@ def _regex_spans(text: str) -> list[Span]:
         Span(m.start(), m.end(), "BSN")
         for m in NINE_DIGITS.finditer(text)
         if elfproef(re.sub(r"\D", "", m.group()))
+        # an organisation's RSIN or KvK number passes the elfproef too ("ons RSIN is ...")
+        and not _organisation_id(text[max(0, m.start() - 30) : m.start()])
     ]
     spans += [
         Span(m.start(), m.end(), "TELEFOON")

@@ -25,6 +25,16 @@ from bot.redaction import elfproef, iban_valid, redact
         # e-mail
         ("mail naar jan.de.vries@example.nl aub", "mail naar [E-MAIL] aub"),
         ("mijn e-mail werkt niet", "mijn e-mail werkt niet"),
+        # a known organisation's mailbox is no personal data; "info@" at a family's domain is
+        ("mail ik naar info@ciz.nl?", "mail ik naar info@ciz.nl?"),
+        ("ons adres is info@jansen.nl", "ons adres is [E-MAIL]"),
+        # an organisation's RSIN passes the elfproef like a BSN
+        ("het RSIN van de stichting is 111222333", "het RSIN van de stichting is 111222333"),
+        # a signature of an organisation, not of a person
+        (
+            "Met vriendelijke groet,\nCliëntenraad De Linde",
+            "Met vriendelijke groet,\nCliëntenraad De Linde",
+        ),
         # IBAN: any valid one, and a Dutch one even with a typo (it still points to the account)
         ("rekening NL91 ABNA 0417 1643 00", "rekening [IBAN]"),
         ("NL91ABNA0417164301 klopt niet", "[IBAN] klopt niet"),
