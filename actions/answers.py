@@ -19,7 +19,7 @@ from actions.in_context import BACK_REFERENCES, asks, reading_in_context
 from actions.search import QUESTION_WORDS, answer_search, second_opinion
 from actions.situation import care_profile_code, expresses_burden, expresses_worry, stage_of
 from contract.payload import PRIVATE_REPLY
-from nlp.follow_up import refusal_intent
+from nlp.follow_up import is_next_step_question, refusal_intent
 from nlp.vocabulary import canonical, fold
 
 SECOND_FAILURE = 2
@@ -294,6 +294,10 @@ class ActionAnswer(Action):
         if stage:
             about.append(SlotSet("stage", stage))
         previous = str(tracker.get_slot("last_answer") or "")
+        # "wat kan ik in de tussentijd doen" once the person said the application runs: the
+        # next step from there, though the classifier was sure of care while waiting for a place
+        if stage and intent.startswith("ask_") and is_next_step_question(message.get("text") or ""):
+            intent = "next_step"
         # after an emergency, not after exhaustion: "ik red het niet meer ... wat is de eerste
         # stap" asks for the route (development dialogues)
         emergency = previous.startswith("crisis:") and previous != "crisis:carer_exhaustion"

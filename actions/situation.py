@@ -17,7 +17,10 @@ from nlp.vocabulary import fold
 
 # the later stage wins when a message names two ("heeft een indicatie en staat op de wachtlijst")
 # what may stand between the verb and its object: "heeft nu al een", "woont sinds maart in"
-_SOFT = r"(?:(?:nu|al|sinds kort|net|zelf|inmiddels|eindelijk|ook|gisteren|vandaag|vorige week) )*"
+_SOFT = (
+    r"(?:(?:nu|al|sinds|sinds kort|net|zelf|inmiddels|eindelijk|ook|gisteren|vandaag|vorige week|"
+    r"vanochtend) )*"
+)
 _SINCE = (
     r"(?:(?:nu|al|in|sinds|vanaf|ruim|bijna|een|half|halfjaar|jaar|maand|maanden|weken|week|kort|vorig|vorige|"
     r"dit|deze|de|het|afgelopen|paar|voorjaar|zomer|najaar|winter|"
@@ -63,6 +66,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(indicatie|wlz|ciz)\b.*\b(aangevraag[dt]|ingediend|loopt|opgestuurd|verstuurd)\b"
             r"|\b(aangevraag[dt]|ingediend|opgestuurd|verstuurd)\b.*\b(indicatie|ciz|wlz)\b"
             r"|\baanvraag (\w+ ){0,6}(ingediend|gedaan|verstuurd|opgestuurd|loopt)\b"
+            r"|\bloopt (nu |al )*(een |de )?(wlz[- ]?)?aanvraag\b"
             r"|\bciz (komt|belt|heeft gebeld|is geweest|was hier|komt langs)\b"
             # waiting for the CIZ's decision, or its assessor's visit: the application runs
             r"|\bwacht(en|ten)? (nog |nu |al )*op (het |de |een )?"

@@ -35,7 +35,7 @@ from nlp.vocabulary import fold
 _WHO = r"(?: (?:ik|we|wij|je|jij|u|jullie))?"
 _WHEN = (
     r"(?: (?:nu|dan|intussen|ondertussen|in de tussentijd|tot dan|tot die tijd|alvast|nog|eerst|"
-    r"als eerste|zelf|allemaal|verder|al|daarna|precies))*"
+    r"als eerste|zelf|allemaal|verder|al|daarna|precies|het beste|het best|als familie))*"
 )
 QUESTION = re.compile(
     rf"\bwat (?:moet|moeten|kan|kunnen|zou|zouden|ga|gaan|kun){_WHO}{_WHEN} "
@@ -52,6 +52,11 @@ QUESTION = re.compile(
     r"(?:ergens|iets) "
     r"(?:mee )?(?:beginnen|doen|regelen|starten)\b"
     r"|\bhoe (?:pak|pakken|pakt) (?:ik|we|wij|je|u) (?:dit|dat|het)(?: nu| dan)? aan\b"
+    # "wat moet er nu gebeuren", "is er iets wat ik nu al kan regelen", "hoe begin ik daarmee"
+    r"|\bwat moet er (?:nu |dan |eerst )?gebeuren\b"
+    r"|\biets (?:wat|dat) (?:ik|we|wij) (?:nu |al |alvast )*(?:kan|kunnen|moet|moeten) "
+    r"(?:doen|regelen)\b"
+    r"|\bhoe (?:begin|start) (?:ik|we|wij)\b"
     r"|\bwelke kant (?:moet|moeten)"
 )
 # words that show the question has a topic of its own: then the classifier decides

@@ -635,6 +635,8 @@ def test_an_answer_given_earlier_but_not_in_the_last_turn_is_given_again():
         ("ze staat bij drie huizen op de lijst", "waiting"),
         ("de aanvraag is vorige week verstuurd", "applying"),
         ("we hebben nog geen indicatie", None),
+        ("oma heeft sinds gisteren een wlz indicatie", "indicated"),
+        ("er loopt nu een aanvraag bij het ciz", "applying"),
     ],
 )
 def test_the_stage_is_read_from_what_people_write(text: str, stage) -> None:
@@ -1004,3 +1006,14 @@ def test_what_to_do_after_exhaustion_is_the_next_step_of_the_route():
         message, ["Wat zwaar voor u."], slots={"last_answer": "crisis:carer_exhaustion"}
     )
     assert sent[0]["text"] == content().dialogue_text("next_step_orienting")
+
+
+def test_a_next_step_question_is_answered_from_the_stage_the_person_named():
+    # "wat kan ik in de tussentijd doen" after "de aanvraag loopt" was read (sure) as care while
+    # waiting for a place
+    message = {
+        "intent": {"name": "ask_bridging_care", "confidence": 0.9},
+        "text": "wat kan ik in de tussentijd doen",
+    }
+    sent, _ = answer_turn(message, ["..."], slots={"stage": "applying"})
+    assert sent[0]["text"] == content().dialogue_text("next_step_applying")

@@ -19,6 +19,10 @@ from nlp.follow_up import FollowUpQuestion, is_next_step_question, refusal_inten
         "kunnen we alvast ergens mee beginnen",
         "welke stap komt hierna",
         "wat zou u als eerste doen",
+        "wat kunnen wij het beste doen?",
+        "wat moet er nu gebeuren",
+        "is er iets wat ik nu al kan regelen?",
+        "hoe begin ik daar nou mee",
     ],
 )
 def test_questions_for_the_next_step(text: str) -> None:
