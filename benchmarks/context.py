@@ -17,8 +17,8 @@ Targets (issue 22): in context in at least 90 % of the dialogues; a change of su
 recognised (the new topic's answer) in at least 95 % of those that change it.
 Figures, not pass/fail: the report goes to benchmarks/reports/context.md.
 Development dialogues (benchmarks/development/context_dev*.yml: another writer's, and the first
-two test sets of 5 December 2026, read three and four times) are for looking at: `--dev --show` prints the ones not
-in context. The test set is reported by kind only.
+two test sets of 5 December 2026, read three and four times) are for looking at: `--dev --show`
+prints the ones not in context. The test set is reported by kind only.
 Usage (Rasa environment, from the repository root, after `make train`):
     .venv/rasa/bin/python -m benchmarks.context [--workers 4]      # the test set, writes the report
     .venv/rasa/bin/python -m benchmarks.context --dev [--show]     # development set, no report
