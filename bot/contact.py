@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+# said to the citizen when the adviser who took over the chat has gone (bot/store/chat.py)
+TAKEOVER_EXPIRED = (
+    "De medewerker is niet meer in het gesprek. De digitale assistent helpt u weer. Wilt u "
+    "toch een mens spreken? Vraag dan opnieuw om een medewerker."
+)
+
 
 def contact_details(settings: Mapping[str, Any]) -> dict[str, str]:
     office = settings.get("zorgkantoor") or {}

@@ -29,12 +29,12 @@ from bot.staff.auth import (
     COOKIE,
     LoginFailed,
     Staff,
-    aware,
     current_staff,
     login,
     logout,
     staff_for,
 )
+from bot.store.database import aware
 from bot.store.models import (
     AuditLog,
     Conversation,

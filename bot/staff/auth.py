@@ -12,7 +12,6 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import overload
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -21,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from bot.store.database import aware
 from bot.store.models import AuditLog, StaffSession, StaffUser
 
 COOKIE = "wlz_staff"
@@ -32,17 +32,6 @@ _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@overload
-def aware(moment: datetime) -> datetime: ...
-@overload
-def aware(moment: None) -> None: ...
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; we store UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def hash_password(password: str) -> str:

@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bot.staff.api import audit, crisis_labels, visible
-from bot.staff.auth import Staff, aware, current_staff, require_admin
+from bot.staff.auth import Staff, current_staff, require_admin
+from bot.store.database import aware
 from bot.store.models import Handoff, Message
 
 router = APIRouter(prefix="/staff/api", tags=["medewerkers"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import overload
 
 from alembic import command
 from alembic.config import Config
@@ -83,3 +85,14 @@ def migrate(url: str) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; we store UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment

@@ -15,7 +15,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.main import clean_text, create_app
+from bot.chat import clean_text
+from bot.main import create_app
 from bot.rasa_client import RasaClient
 from bot.ratelimit import MemoryLimiter
 from bot.settings import Settings
