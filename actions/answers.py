@@ -317,7 +317,7 @@ class ActionAnswer(Action):
             )
             entities = {**context_entities(joined), **entities}
         # "en als ze er niks mee doen?" after the complaints answer is about the complaint
-        refused = content().when_refused(tracker.get_slot("last_answer"))
+        refused = content().when_refused(previous)
         if refused and intent in REFUSAL_INTENTS and refusal_intent(message.get("text") or ""):
             intent = refused
         choice = follow_up_choice(

@@ -127,6 +127,8 @@ class Reading:
     # the person with dementia or a psychosis hits the writer ("pa (dementie) slaat me"): the
     # door is the huisarts (danger at home), not Veilig Thuis
     by_condition: bool = False
+    # the only sign of now is "nu" ("het gaat prima nu"), not "net" or "vannacht"
+    present_only: bool = False
 
     @property
     def categories(self) -> frozenset[str]:
@@ -134,6 +136,8 @@ class Reading:
             return frozenset()
         if self.now:
             found = self.strong | self.weak
+            if self.present_only:  # "nu" alone does not take back "but it is fine now"
+                found -= self.vetoed
         elif self.past:
             return frozenset()
         else:
@@ -266,6 +270,7 @@ class CrisisRules:
             vetoed=vetoed,
             by_condition={"condition_condition", "condition_against_writer"} <= labels
             and "condition_except" not in labels,
+            present_only="now" not in labels and "present" in labels,
         )
 
     @staticmethod

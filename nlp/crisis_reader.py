@@ -2,7 +2,7 @@
 
 The intent classifier learns the crisis intents from a few hundred NLU examples among sixty
 other intents. This reader learns only one question, from more examples: the crisis and
-near-miss messages of the development sets (nlp/crisis_dev*.yml, nine writers) and every NLU
+near-miss messages of the development sets (nlp/crisis_dev*.yml, ten writers) and every NLU
 training example (the crisis intents as their category, all others as "none"). Character
 n-grams (2-5, within words) and word n-grams (1-2), tf-idf, logistic regression.
 

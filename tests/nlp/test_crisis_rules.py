@@ -359,3 +359,13 @@ def test_aggression_from_a_condition_is_danger_at_home(
     nlp, rules, text: str, category: str
 ) -> None:
     assert rules.decide(nlp(text)) == category
+
+
+def test_now_alone_does_not_take_back_a_categorys_not_wording(nlp, rules) -> None:
+    # "nu" is a sign of now, but "het gaat prima nu" says the exhaustion is over
+    text = "ik was helemaal uitgeblust van de zorg maar het gaat prima nu, kan de dagbesteding uit"
+    assert rules.decide(nlp(text)) is None
+    # a stronger sign of now still keeps it: "vannacht"
+    assert rules.decide(nlp("ik ben helemaal uitgeblust, vannacht weer niet geslapen")) == (
+        "carer_exhaustion"
+    )
