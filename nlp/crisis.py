@@ -122,7 +122,8 @@ class Reading:
     recent: bool = False  # "vorige week", "gisteren": ends a match but for the exempt categories
     recent_exempt: frozenset[str] = frozenset()  # abuse and suicide
     # categories whose own "not this" wording appeared ("de thuiszorg stopt zodra ze naar het
-    # verpleeghuis gaat" is no sudden loss of care); a sign of now still keeps them
+    # verpleeghuis gaat" is no sudden loss of care); a sign of now still keeps them, for the
+    # patterns only a sign stronger than "nu" (see present_only)
     vetoed: frozenset[str] = frozenset()
     # the person with dementia or a psychosis hits the writer ("pa (dementie) slaat me"): the
     # door is the huisarts (danger at home), not Veilig Thuis
