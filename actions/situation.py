@@ -54,6 +54,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "indicated",
             rf"\b(heeft|hebben|heb|kreeg|kregen|krijgt|gekregen) {_SOFT}"
             r"(een |de |het )?(wlz[- ]?)?(indicatie|zorgprofiel|indicatiebesluit)\b"
+            # "we hebben vorige week een indicatie aangevraagd" is an application, not a decision
+            r"(?!(?: \w+){0,4} (?:aangevraag[dt]|aanvragen|ingediend|opgestuurd|verstuurd|"
+            r"aan te vragen|aan het aanvragen))"
             r"|\bindicatie (is )?(binnen|rond|toegekend|gekregen)\b"
             rf"|\b(heeft|hebben|heb|kreeg|kregen|krijgt|gekregen|gegeven|toegekend)\b(\s\w+){{0,5}}\s{_CODE}\b"
             rf"|\b{_CODE}\b(\s\w+){{0,3}}\s(gekregen|toegekend|gegeven)\b"

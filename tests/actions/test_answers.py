@@ -637,6 +637,9 @@ def test_an_answer_given_earlier_but_not_in_the_last_turn_is_given_again():
         ("we hebben nog geen indicatie", None),
         ("oma heeft sinds gisteren een wlz indicatie", "indicated"),
         ("er loopt nu een aanvraag bij het ciz", "applying"),
+        # an indication asked for is an application, not a decision (a worried daughter)
+        ("we hebben vorige week een indicatie aangevraagd bij het ciz", "applying"),
+        ("we hebben een indicatie voor haar aangevraagd", "applying"),
     ],
 )
 def test_the_stage_is_read_from_what_people_write(text: str, stage) -> None:
