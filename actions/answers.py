@@ -475,6 +475,9 @@ class ActionFallbackSuggest(Action):
         if (
             intent.get("name") == "inform"
             and float(intent.get("confidence") or 0) >= STATEMENT_CONFIDENCE
+            # "mag ik het bezwaar mailen naar ...? mijn nummer is ..." asks something: not
+            # "Dank u, dat is goed om te weten" (a worried daughter)
+            and not asks(tracker.latest_message.get("text") or "")
         ):
             send(
                 dispatcher,

@@ -377,6 +377,13 @@ def test_a_sure_statement_about_the_situation_is_thanked_not_misunderstood():
     )
     assert "Sorry" not in dispatcher.messages[0]["text"] and dispatcher.messages[0]["buttons"]
     assert {"event": "slot", "timestamp": None, "name": "fallback_count", "value": 0} in events
+    # a question with a phone number in it is still a question, not news to thank for
+    message = {**message, "text": "mag ik het bezwaar mailen? mijn nummer is 06-12345678"}
+    dispatcher = CollectingDispatcher()
+    ActionFallbackSuggest().run(
+        dispatcher, Tracker("c", {"fallback_count": 0}, message, [], False, None, {}, ""), {}
+    )
+    assert not dispatcher.messages[0]["text"].startswith("Dank u")
 
 
 # "wat doet het CIZ?" was just answered; the classifier reads "hoe lang duurt dat" as the
