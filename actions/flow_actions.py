@@ -37,7 +37,11 @@ def turn_from(tracker: Tracker) -> Turn:
     )
 
 
-def side_answer_for(tracker: Tracker):
+def side_answer_for(tracker: Tracker, answered: list[str] | None = None):
+    """The answer to a side question typed inside a flow; its id goes into `answered`, so the
+    flow can remember it as the last answer ("vertel meer" and "en als ze nee zeggen?" then
+    follow it)."""
+
     def answer(turn: Turn) -> Reply | None:
         relation = turn.entities.get("relatie") or tracker.get_slot("relatie")
         # "waar vraag je dat aan?" during the pgb-check started by "ik wil een pgb voor mijn
@@ -45,7 +49,10 @@ def side_answer_for(tracker: Tracker):
         joined = reading_in_context(tracker.events, turn.text)
         intent = joined["intent"]["name"] if joined else turn.intent
         entities = {**context_entities(joined), **turn.entities} if joined else turn.entities
-        return choose_reply(intent or "", dict(entities), relation)
+        reply = choose_reply(intent or "", dict(entities), relation)
+        if answered is not None and reply.answer_id:
+            answered.append(reply.answer_id)
+        return reply
 
     return answer
 
@@ -84,12 +91,15 @@ class ValidateFlowForm(FormValidationAction):
         if not state:  # nothing to continue: end the form quietly
             return {"flow_input": DONE}
         turn = turn_from(tracker)
-        outcome = engine.advance(state, turn, side_answer_for(tracker))
+        answered: list[str] = []
+        outcome = engine.advance(state, turn, side_answer_for(tracker, answered))
         send_all(dispatcher, outcome.messages)
         slots: dict[str, Any] = {
             "flow_state": outcome.state,
             "flow_input": DONE if outcome.done else None,
         }
+        if answered:  # a side question was answered: it is what "vertel meer" extends now
+            slots["last_answer"] = answered[-1]
         relation = turn.entities.get("relatie")
         if (
             relation

@@ -399,3 +399,30 @@ def test_a_typed_answer_that_only_looks_like_an_option_is_asked_again(
 
     question = next(q for q in flow(name).questions if q.id == question_id)
     assert parse_choice(question, Turn(text)) is None
+
+
+def test_a_side_question_in_a_flow_becomes_the_answer_more_and_refusals_follow():
+    """ "wat is een pgb eigenlijk?" inside the keuzehulp: answered, and remembered as the last
+    answer, so "vertel meer" extends the pgb, not what came before the flow."""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.flow_actions import ValidateFlowForm
+
+    message = {
+        "intent": {"name": "ask_pgb_what", "confidence": 0.95},
+        "text": "wat is een pgb eigenlijk?",
+        "entities": [],
+    }
+    state = start("choice_aid")
+    tracker = Tracker(
+        "c", {"flow_state": state, "last_answer": "waiting"}, message, [], False, None, {}, ""
+    )
+    dispatcher = CollectingDispatcher()
+    slots = ValidateFlowForm().validate_flow_input("x", dispatcher, tracker, {})
+    assert slots["last_answer"] == "pgb_what" and slots["flow_state"] == state
+    # an ordinary answer to the flow's question leaves the last answer alone
+    message = {"intent": {"name": "affirm", "confidence": 0.99}, "text": "ja", "entities": []}
+    tracker = Tracker("c", {"flow_state": state}, message, [], False, None, {}, "")
+    slots = ValidateFlowForm().validate_flow_input("ja", CollectingDispatcher(), tracker, {})
+    assert "last_answer" not in slots
