@@ -154,6 +154,7 @@ def repeat_door(dispatcher: CollectingDispatcher, category: str) -> list[EventTy
         dispatcher.utter_message(json_message={"calls": reply.calls})
     if reply.closing is not None:
         send(dispatcher, reply.closing)
-    # not "crisis:": the staff figures count one crisis contact, not each repeat
+    # not "crisis:": the staff figures count one crisis contact, not each repeat; and the last
+    # answer is the repeat, so asking again gets the route, not the door once more
     report(dispatcher, topic=f"crisis_repeat:{category}")
-    return [SlotSet("last_answer", reply.door.answer_id), SlotSet("offered_human", True)]
+    return [SlotSet("last_answer", f"crisis_repeat:{category}"), SlotSet("offered_human", True)]

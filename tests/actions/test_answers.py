@@ -982,6 +982,10 @@ def test_what_to_do_right_after_a_crisis_reply_gets_the_door_again():
     )
     said = " ".join(m["text"] for m in sent)
     assert "112" in said and "huisarts" in said and "indicatie" not in said
+    # asked once more, it is about the route: the door is not repeated for ever
+    repeated = [e["value"] for e in events if e.get("name") == "last_answer"][-1]
+    sent, _ = answer_turn(message, ["Bel dan 112."], slots={"last_answer": repeated})
+    assert "112" not in " ".join(m["text"] for m in sent)
     # after another answer the same question is about the route again
     sent, _ = answer_turn(message, ["Een pgb is ..."], slots={"last_answer": "pgb_what"})
     assert "112" not in " ".join(m["text"] for m in sent)
