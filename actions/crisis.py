@@ -94,6 +94,17 @@ def crisis_check(
     return Reply(text, buttons, f"crisis_check:{category}"), calls
 
 
+def send_crisis_reply(dispatcher: CollectingDispatcher, reply: CrisisReply) -> None:
+    """The door with its numbers, the tap-to-call links, then a person and the way back."""
+    send(dispatcher, reply.door)
+    if reply.calls:
+        dispatcher.utter_message(json_message={"calls": reply.calls})
+    if reply.closing is not None:
+        send(dispatcher, reply.closing)
+    elif reply.closing_text_only:
+        dispatcher.utter_message(text=reply.closing_text_only)
+
+
 class ActionCrisis(Action):
     """Runs for a crisis_* intent in any state: outside a form, inside a guided flow (marked
     paused, so "Verder waar ik was" resumes it) and inside the handoff form (which goes on)."""
@@ -128,13 +139,7 @@ class ActionCrisis(Action):
             return [*events, SlotSet("offered_human", False)]
         in_flow = loop == FLOW_FORM or bool(tracker.get_slot("flow_paused"))
         reply = crisis_reply(category, moment, flow_paused=in_flow, in_handoff=loop == HANDOFF_FORM)
-        send(dispatcher, reply.door)
-        if reply.calls:
-            dispatcher.utter_message(json_message={"calls": reply.calls})
-        if reply.closing is not None:
-            send(dispatcher, reply.closing)
-        elif reply.closing_text_only:
-            dispatcher.utter_message(text=reply.closing_text_only)
+        send_crisis_reply(dispatcher, reply)
         # anonymous figures per category for the staff portal; the text itself is not kept here
         report(dispatcher, topic=f"crisis:{category}")
         events.append(SlotSet("last_answer", reply.door.answer_id))
@@ -149,11 +154,7 @@ def repeat_door(dispatcher: CollectingDispatcher, category: str) -> list[EventTy
     Wlz after "mijn vader sloeg me net"): the door once more, then a person."""
     reply = crisis_reply(category, datetime.now(timezone.utc), flow_paused=False, in_handoff=False)
     dispatcher.utter_message(text=content().dialogue_text("crisis_first"))
-    send(dispatcher, reply.door)
-    if reply.calls:
-        dispatcher.utter_message(json_message={"calls": reply.calls})
-    if reply.closing is not None:
-        send(dispatcher, reply.closing)
+    send_crisis_reply(dispatcher, reply)
     # not "crisis:": the staff figures count one crisis contact, not each repeat; and the last
     # answer is the repeat, so asking again gets the route, not the door once more
     report(dispatcher, topic=f"crisis_repeat:{category}")
