@@ -107,17 +107,20 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
 async def one_turn(request: Request, conversation_id: str, text: str) -> ChatResponse:
     state = request.app.state
     settings = state.settings
-    # redacted before a database connection is taken: SQLite has only one, others wait on it
-    redacted = await run_in_threadpool(redact, text)
-    try:  # database work runs in the thread pool: the event loop keeps serving other people
-        mode, message_id, expired, live_handoff = await run_in_threadpool(
-            record_user,
+
+    def record() -> tuple[str, int, bool, int | None]:
+        # redacted before a database connection is taken: SQLite has only one, others wait on it
+        stored = redact(text)
+        return record_user(
             state.sessions,
             conversation_id,
-            redacted,
+            stored,
             PRIVATE_ANSWER_TEXT,
             settings.takeover_lease_seconds,
         )
+
+    try:  # one trip to the thread pool: the event loop keeps serving other people
+        mode, message_id, expired, live_handoff = await run_in_threadpool(record)
     except SQLAlchemyError:
         # storage is down: still help the person; only the transcript misses this turn
         log.warning("could not store a chat message (database unavailable)")
